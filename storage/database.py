@@ -1,0 +1,114 @@
+"""The SQLite file: connections, pragmas, migrations and transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+)
+
+
+class DatabaseLockedError(RuntimeError):
+    """Another bot process already holds this database."""
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """Return (version, name, sql) for every numbered migration file, in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            version = int(entry.name.split("_", 1)[0])
+            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Database:
+    """One writer connection (serialised, `BEGIN IMMEDIATE`) and one reader connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Create the file if needed, set pragmas and apply pending migrations."""
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._migrate(self._writer)
+        self._reader = await self._connect()
+
+    async def _connect(self) -> aiosqlite.Connection:
+        connection = await aiosqlite.connect(self.path, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        for pragma in _PRAGMAS:
+            await connection.execute(pragma)
+        return connection
+
+    async def close(self) -> None:
+        """Close both connections, waiting for a write in progress to finish."""
+        async with self._write_lock:
+            for connection in (self._reader, self._writer):
+                if connection is not None:
+                    await connection.close()
+            self._reader = self._writer = None
+
+    @property
+    def schema_version(self) -> int:
+        """Highest migration number this code knows."""
+        return max(version for version, _, _ in _migrations())
+
+    async def _migrate(self, connection: aiosqlite.Connection) -> None:
+        async with connection.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        for version, name, sql in _migrations():
+            if version <= current:
+                continue
+            log.info("applying migration %s", name)
+            await connection.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;"
+            )
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the block as one atomic write transaction; roll back on any error."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        connection = self._writer
+        async with self._write_lock:
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                await asyncio.shield(connection.execute("ROLLBACK"))
+                raise
+            await asyncio.shield(connection.execute("COMMIT"))
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the block as one consistent read snapshot."""
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        connection = self._reader
+        async with self._read_lock:
+            await connection.execute("BEGIN")
+            try:
+                yield connection
+            finally:
+                await asyncio.shield(connection.execute("COMMIT"))

@@ -1,0 +1,123 @@
+"""Invitations: created by admins, redeemed once by `/start <code>`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.domain import Role
+from storage import audit
+from storage.database import Database
+from storage.records import Invitation, Member
+from storage.users import fetch_member
+
+
+class Redemption(StrEnum):
+    """What happened when someone used an invitation code."""
+
+    REGISTERED = "registered"
+    ALREADY_REGISTERED = "already_registered"
+    INVALID = "invalid"
+
+
+def _invitation_from_row(row: aiosqlite.Row) -> Invitation:
+    def when(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    return Invitation(
+        code=row["code"],
+        unit_code=row["unit_code"],
+        role=Role(row["role"]),
+        created_by=row["created_by"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        expires_at=datetime.fromisoformat(row["expires_at"]),
+        used_by=row["used_by"],
+        used_at=when(row["used_at"]),
+        revoked_at=when(row["revoked_at"]),
+    )
+
+
+class InvitationRepo:
+    """Reads and writes invitations; redeeming one registers a user."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self, *, code: str, unit_code: str, role: Role, created_by: int, now: datetime, valid_for: timedelta
+    ) -> Invitation:
+        """Store a new invitation and audit it."""
+        async with self._db.write() as connection:
+            await connection.execute(
+                "INSERT INTO invitations (code, unit_code, role, created_by, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (code, unit_code, role.value, created_by, now.isoformat(), (now + valid_for).isoformat()),
+            )
+            await audit.record(
+                connection,
+                at=now,
+                actor_id=created_by,
+                action="invitation.create",
+                subject=code,
+                new={"unit": unit_code, "role": role.value},
+            )
+            async with connection.execute("SELECT * FROM invitations WHERE code = ?", (code,)) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return _invitation_from_row(row)
+
+    async def redeem(
+        self, *, code: str, telegram_id: int, full_name: str, username: str | None, now: datetime
+    ) -> tuple[Redemption, Member | None]:
+        """Register the user with the invitation's unit and role, once, before it expires."""
+        async with self._db.write() as connection:
+            async with connection.execute("SELECT * FROM invitations WHERE code = ?", (code,)) as cursor:
+                row = await cursor.fetchone()
+            existing = await fetch_member(connection, telegram_id)
+            invitation = _invitation_from_row(row) if row else None
+            if invitation is not None and invitation.used_by == telegram_id and existing is not None:
+                return Redemption.ALREADY_REGISTERED, existing
+            usable = (
+                invitation is not None
+                and invitation.used_by is None
+                and invitation.revoked_at is None
+                and invitation.expires_at > now
+            )
+            if not usable or invitation is None:
+                return Redemption.INVALID, None
+            if existing is not None:
+                return Redemption.ALREADY_REGISTERED, existing
+            await connection.execute(
+                "INSERT INTO users (telegram_id, full_name, username, unit_code, role, registered_at,"
+                " invitation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    telegram_id,
+                    full_name,
+                    username,
+                    invitation.unit_code,
+                    invitation.role.value,
+                    now.isoformat(),
+                    code,
+                ),
+            )
+            await connection.execute(
+                "UPDATE invitations SET used_by = ?, used_at = ? WHERE code = ?",
+                (telegram_id, now.isoformat(), code),
+            )
+            await audit.record(
+                connection,
+                at=now,
+                actor_id=telegram_id,
+                action="user.register",
+                subject=str(telegram_id),
+                new={
+                    "unit": invitation.unit_code,
+                    "role": invitation.role.value,
+                    "name": full_name,
+                    "invitation": code,
+                },
+            )
+            member = await fetch_member(connection, telegram_id)
+        return Redemption.REGISTERED, member

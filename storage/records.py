@@ -1,0 +1,87 @@
+"""Typed rows that storage hands to the rest of the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.domain import Language, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A registered Telegram user."""
+
+    telegram_id: int
+    full_name: str
+    username: str | None
+    unit_code: str
+    role: Role
+    language: Language | None
+    active: bool
+    registered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """A one-time code that registers a user in a unit with a role."""
+
+    code: str
+    unit_code: str
+    role: Role
+    created_by: int
+    created_at: datetime
+    expires_at: datetime
+    used_by: int | None
+    used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    """A report about to be appended to the log."""
+
+    officer_id: int
+    unit_code: str
+    indicator: str
+    report_date: date
+    count: int
+    note: str | None
+    chat_id: int | None
+    message_id: int | None
+    update_id: int | None
+    idempotency_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A report in the log, with its void if it was voided."""
+
+    id: int
+    officer_id: int
+    unit_code: str
+    indicator: str
+    report_date: date
+    count: int
+    note: str | None
+    received_at: datetime
+    chat_id: int | None
+    message_id: int | None
+    update_id: int | None
+    voided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """One line of the report export."""
+
+    report_id: int
+    report_date: date
+    unit: str
+    officer_telegram_id: int
+    officer_name: str
+    indicator: str
+    count: int
+    note: str
+    received_at: datetime
+    voided_at: datetime | None

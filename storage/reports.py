@@ -1,0 +1,184 @@
+"""The append-only report log: add, void, totals, listings and export rows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.domain import NOTHING_TO_REPORT
+from storage import audit
+from storage.database import Database
+from storage.records import ExportRow, NewReport, Report
+
+_SELECT = (
+    "SELECT r.id, r.officer_id, r.unit_code, r.indicator, r.report_date, r.count, r.note,"
+    " r.received_at, r.chat_id, r.message_id, r.update_id, v.voided_at"
+    " FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
+)
+
+
+def _report_from_row(row: aiosqlite.Row) -> Report:
+    return Report(
+        id=row["id"],
+        officer_id=row["officer_id"],
+        unit_code=row["unit_code"],
+        indicator=row["indicator"],
+        report_date=date.fromisoformat(row["report_date"]),
+        count=row["count"],
+        note=row["note"],
+        received_at=datetime.fromisoformat(row["received_at"]),
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        update_id=row["update_id"],
+        voided_at=datetime.fromisoformat(row["voided_at"]) if row["voided_at"] else None,
+    )
+
+
+async def _fetch_by_key(connection: aiosqlite.Connection, key: str) -> Report | None:
+    async with connection.execute(_SELECT + " WHERE r.idempotency_key = ?", (key,)) as cursor:
+        row = await cursor.fetchone()
+    return _report_from_row(row) if row else None
+
+
+class ReportRepo:
+    """Reads and appends reports; a correction voids and never rewrites."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, *, report: NewReport, now: datetime) -> tuple[Report, bool]:
+        """Append a report unless one with the same idempotency key exists; say which."""
+        async with self._db.write() as connection:
+            existing = await _fetch_by_key(connection, report.idempotency_key)
+            if existing is not None:
+                return existing, False
+            cursor = await connection.execute(
+                "INSERT INTO reports (officer_id, unit_code, indicator, report_date, count, note,"
+                " received_at, chat_id, message_id, update_id, idempotency_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    report.officer_id,
+                    report.unit_code,
+                    report.indicator,
+                    report.report_date.isoformat(),
+                    report.count,
+                    report.note,
+                    now.isoformat(),
+                    report.chat_id,
+                    report.message_id,
+                    report.update_id,
+                    report.idempotency_key,
+                ),
+            )
+            await audit.record(
+                connection,
+                at=now,
+                actor_id=report.officer_id,
+                action="report.add",
+                subject=f"report:{cursor.lastrowid}",
+                new={
+                    "indicator": report.indicator,
+                    "count": report.count,
+                    "date": report.report_date.isoformat(),
+                    "unit": report.unit_code,
+                },
+            )
+            stored = await _fetch_by_key(connection, report.idempotency_key)
+        assert stored is not None
+        return stored, True
+
+    async def void(self, *, report_id: int, voided_by: int, reason: str, now: datetime) -> bool:
+        """Void a report once; return False if it was already void."""
+        async with self._db.write() as connection:
+            cursor = await connection.execute(
+                "INSERT OR IGNORE INTO report_voids (report_id, voided_at, voided_by, reason)"
+                " VALUES (?, ?, ?, ?)",
+                (report_id, now.isoformat(), voided_by, reason),
+            )
+            if cursor.rowcount == 0:
+                return False
+            await audit.record(
+                connection,
+                at=now,
+                actor_id=voided_by,
+                action="report.void",
+                subject=f"report:{report_id}",
+                old="valid",
+                new={"reason": reason},
+            )
+        return True
+
+    async def get(self, *, report_id: int) -> Report | None:
+        """Return one report by id."""
+        async with self._db.read() as connection:
+            async with connection.execute(_SELECT + " WHERE r.id = ?", (report_id,)) as cursor:
+                row = await cursor.fetchone()
+        return _report_from_row(row) if row else None
+
+    async def latest_valid(self, *, officer_id: int, received_since: datetime) -> Report | None:
+        """Return the officer's most recent report that is not void, received since the instant."""
+        async with (
+            self._db.read() as connection,
+            connection.execute(
+                _SELECT + " WHERE r.officer_id = ? AND v.report_id IS NULL AND r.received_at >= ?"
+                " ORDER BY r.id DESC LIMIT 1",
+                (officer_id, received_since.isoformat()),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return _report_from_row(row) if row else None
+
+    async def for_officer_on(self, *, officer_id: int, day: date) -> list[Report]:
+        """Return the officer's reports for one date, void ones included, in order."""
+        async with (
+            self._db.read() as connection,
+            connection.execute(
+                _SELECT + " WHERE r.officer_id = ? AND r.report_date = ? ORDER BY r.id",
+                (officer_id, day.isoformat()),
+            ) as cursor,
+        ):
+            return [_report_from_row(row) async for row in cursor]
+
+    async def officer_totals(self, *, officer_id: int, start: date, end: date) -> dict[str, int]:
+        """Sum the officer's valid counts per indicator between two dates inclusive."""
+        async with (
+            self._db.read() as connection,
+            connection.execute(
+                "SELECT r.indicator, SUM(r.count) AS total FROM reports r"
+                " LEFT JOIN report_voids v ON v.report_id = r.id"
+                " WHERE r.officer_id = ? AND r.report_date BETWEEN ? AND ? AND v.report_id IS NULL"
+                " AND r.indicator != ? GROUP BY r.indicator",
+                (officer_id, start.isoformat(), end.isoformat(), NOTHING_TO_REPORT),
+            ) as cursor,
+        ):
+            return {row["indicator"]: int(row["total"]) async for row in cursor}
+
+    async def export_rows(self, *, year: int | None = None) -> AsyncIterator[ExportRow]:
+        """Yield every report, void ones included, for the export, oldest first."""
+        query = (
+            "SELECT r.id, r.report_date, r.unit_code, r.officer_id, COALESCE(u.full_name, '') AS name,"
+            " r.indicator, r.count, COALESCE(r.note, '') AS note, r.received_at, v.voided_at"
+            " FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
+            " LEFT JOIN users u ON u.telegram_id = r.officer_id"
+        )
+        params: tuple[object, ...] = ()
+        if year is not None:
+            query += " WHERE r.report_date BETWEEN ? AND ?"
+            params = (f"{year:04d}-01-01", f"{year:04d}-12-31")
+        async with self._db.read() as connection:
+            async with connection.execute(query + " ORDER BY r.id", params) as cursor:
+                async for row in cursor:
+                    yield ExportRow(
+                        report_id=row["id"],
+                        report_date=date.fromisoformat(row["report_date"]),
+                        unit=row["unit_code"],
+                        officer_telegram_id=row["officer_id"],
+                        officer_name=row["name"],
+                        indicator=row["indicator"],
+                        count=row["count"],
+                        note=row["note"],
+                        received_at=datetime.fromisoformat(row["received_at"]),
+                        voided_at=datetime.fromisoformat(row["voided_at"]) if row["voided_at"] else None,
+                    )
