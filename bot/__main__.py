@@ -1,0 +1,105 @@
+"""Command line: `python -m bot run | check-plan | export`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.plan import PlanError, load_plan, plan_summary
+from bot.settings import Settings, SettingsError, load_settings
+
+NO_TOKEN = """\
+No Telegram bot token is set. To get one, open Telegram, start a chat with @BotFather,
+send /newbot and follow the prompts; BotFather answers with a token such as
+123456789:AAH... . Put it in a file named .env next to README.md as
+TELEGRAM_BOT_TOKEN=<your token> (copy .env.example to start), or export
+TELEGRAM_BOT_TOKEN in the environment, then run the bot again. Also set ADMIN_IDS to
+your own Telegram user id so that you can invite officers."""
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(2) from error
+
+
+def run(_: argparse.Namespace) -> int:
+    """Start the bot with long polling."""
+    settings = _settings()
+    if settings.telegram_bot_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from telegram import Update
+
+    from bot.app import build_application
+
+    try:
+        application = build_application(settings)
+    except PlanError as error:
+        print(f"{settings.plan_path}: {error}", file=sys.stderr)
+        return 1
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def check_plan(args: argparse.Namespace) -> int:
+    """Validate a plan file and summarise it."""
+    path = Path(args.path) if args.path else _settings().plan_path
+    try:
+        plan = load_plan(path)
+    except PlanError as error:
+        print(f"{path}: {error}", file=sys.stderr)
+        return 1
+    print(plan_summary(plan))
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """Export every report as CSV."""
+    from bot.export import export_csv_file
+
+    settings = _settings()
+    if not settings.database_path.exists():
+        print(f"DATABASE_PATH: {settings.database_path} does not exist", file=sys.stderr)
+        return 1
+    out = Path(args.out) if args.out else None
+    rows = asyncio.run(export_csv_file(settings.database_path, out, year=args.year))
+    if out is not None:
+        print(f"{rows} reports written to {out}", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The CLI's arguments."""
+    root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (long polling)").set_defaults(handler=run)
+    plan = commands.add_parser("check-plan", help="validate plan.json and summarise it")
+    plan.add_argument("path", nargs="?", help="plan file (default: PLAN_PATH)")
+    plan.set_defaults(handler=check_plan)
+    out = commands.add_parser("export", help="export every report")
+    out.add_argument("--format", choices=["csv"], default="csv")
+    out.add_argument("--year", type=int)
+    out.add_argument("--out", help="file to write (default: standard output)")
+    out.set_defaults(handler=export)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen command."""
+    args = parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Wiring: build the PTB Application from settings; nothing else happens here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+import handlers
+from bot.clock import Clock, SystemClock
+from bot.domain import Language
+from bot.i18n import Catalog
+from bot.plan import Plan, load_plan
+from bot.services import Repositories, Services
+from bot.settings import Settings
+from handlers.context import BotContext
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+MENU_COMMANDS = ("report", "today", "mine", "undo", "cancel", "lang", "help")
+RATE_LIMIT_RETRIES = 3
+
+FieldBot = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], Services, Any]
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, plan: Plan | None = None
+) -> FieldBot:
+    """Create the Application with handlers, services and lifecycle hooks."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    context_types = ContextTypes(context=BotContext, bot_data=Services)
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_url)
+        .context_types(context_types)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.tz,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .post_init(_open)
+        .post_shutdown(_close)
+        .build()
+    )
+    application.bot_data.configure(
+        settings=settings,
+        plan=plan or load_plan(settings.plan_path),
+        catalog=Catalog.load(),
+        clock=clock or SystemClock(),
+    )
+    handlers.register(application)
+    return application  # type: ignore[return-value]
+
+
+async def _open(application: FieldBot) -> None:
+    """Open the database and register the command menus."""
+    services: Services = application.bot_data
+    db = Database(services.settings.database_path)
+    await db.open()
+    services.attach(Repositories.over(db))
+    await _set_menus(application, services.catalog)
+
+
+async def _set_menus(application: FieldBot, catalog: Catalog) -> None:
+    scope = BotCommandScopeAllPrivateChats()
+    for language, code in ((Language.ZH, None), (Language.ZH, "zh"), (Language.EN, "en")):
+        commands = [BotCommand(name, catalog.plain(language, f"menu.{name}")) for name in MENU_COMMANDS]
+        await application.bot.set_my_commands(commands, scope=scope, language_code=code)
+
+
+async def _close(application: FieldBot) -> None:
+    """Close the database."""
+    services: Services = application.bot_data
+    try:
+        repos = services.repos
+    except AssertionError:
+        return
+    await repos.db.close()
+    services.attach(None)

@@ -1,0 +1,78 @@
+"""What every handler needs, gathered in one typed object (PTB's `bot_data`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.i18n import Catalog
+from bot.plan import Plan
+from bot.settings import Settings
+from storage.database import Database
+from storage.invitations import InvitationRepo
+from storage.reports import ReportRepo
+from storage.users import UserRepo
+
+
+@dataclass
+class Repositories:
+    """The storage repositories, available once the database is open."""
+
+    db: Database
+    users: UserRepo
+    invitations: InvitationRepo
+    reports: ReportRepo
+
+    @classmethod
+    def over(cls, db: Database) -> Repositories:
+        """Create every repository over one open database."""
+        return cls(db=db, users=UserRepo(db), invitations=InvitationRepo(db), reports=ReportRepo(db))
+
+
+class Services:
+    """Settings, plan, catalog, clock and (after start-up) the repositories."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._plan: Plan | None = None
+        self._catalog: Catalog | None = None
+        self._clock: Clock | None = None
+        self._repos: Repositories | None = None
+
+    def configure(self, *, settings: Settings, plan: Plan, catalog: Catalog, clock: Clock) -> None:
+        """Set what is known before the database opens."""
+        self._settings, self._plan, self._catalog, self._clock = settings, plan, catalog, clock
+
+    def attach(self, repos: Repositories | None) -> None:
+        """Set (or clear, at shutdown) the repositories."""
+        self._repos = repos
+
+    @property
+    def settings(self) -> Settings:
+        """The bot's settings."""
+        assert self._settings is not None, "services not configured"
+        return self._settings
+
+    @property
+    def plan(self) -> Plan:
+        """The mid-term plan."""
+        assert self._plan is not None, "services not configured"
+        return self._plan
+
+    @property
+    def catalog(self) -> Catalog:
+        """The message catalogs."""
+        assert self._catalog is not None, "services not configured"
+        return self._catalog
+
+    @property
+    def clock(self) -> Clock:
+        """Where the time comes from."""
+        assert self._clock is not None, "services not configured"
+        return self._clock
+
+    @property
+    def repos(self) -> Repositories:
+        """The storage repositories."""
+        assert self._repos is not None, "database not open"
+        return self._repos

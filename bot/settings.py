@@ -1,0 +1,100 @@
+"""Settings from the environment and `.env`, validated at start-up."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
+_PLACEHOLDERS = {"", "changethis", "your-token-here", "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"}
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+    database_path: Path = Path("data/fieldbot.sqlite3")
+    plan_path: Path = Path("plan.json")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    timezone: str = "Asia/Taipei"
+    report_days_back: int = Field(default=7, ge=0, le=366)
+    night_shift_until: time = time(5, 0)
+    log_level: str = "INFO"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _refuse_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value().strip() in _PLACEHOLDERS:
+            return None
+        if not _TOKEN_SHAPE.match(value.get_secret_value().strip()):
+            raise ValueError("does not look like a token from BotFather (digits:letters)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(re.fullmatch(r"\d{1,20}", part) for part in parts):
+                raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890")
+            return frozenset(int(part) for part in parts)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("is not an IANA time zone such as Asia/Taipei") from error
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The bureau's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def bot_api_url(self) -> str:
+        """Base URL for Bot API methods; PTB appends the token."""
+        return f"{self.telegram_api_base_url}/bot"
+
+    @property
+    def bot_file_url(self) -> str:
+        """Base URL for file downloads; PTB appends the token."""
+        return f"{self.telegram_api_base_url}/file/bot"
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            name = ".".join(str(part) for part in problem["loc"]).upper() or "settings"
+            lines.append(f"{name}: {problem['msg']}")
+        raise SettingsError("Bad setting — " + "; ".join(lines)) from error

@@ -1,0 +1,25 @@
+"""Telegram adapters: read an update, call the core and storage, reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, BaseHandler, TypeHandler
+
+from handlers import access, fallbacks, people, report, review
+
+GATE_GROUP = -1
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Add the access gate, every feature's handlers and the error handler."""
+    application.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
+    features: list[BaseHandler[Any, Any, Any]] = [
+        *people.handlers(),
+        *report.handlers(),
+        *review.handlers(),
+        *fallbacks.handlers(),
+    ]  # type: ignore[list-item]
+    application.add_handlers(features)
+    application.add_error_handler(fallbacks.on_error)

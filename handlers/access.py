@@ -1,0 +1,83 @@
+"""The access gate: runs before every handler and decides who may go on."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, Update
+from telegram.ext import ApplicationHandlerStop
+
+from handlers.context import BotContext
+from storage.records import Member
+
+log = logging.getLogger(__name__)
+
+
+def _is_invitation(update: Update) -> bool:
+    """A private `/start <code>`: the one thing an outsider may send."""
+    message = update.message
+    if message is None or message.text is None or message.chat.type != Chat.PRIVATE:
+        return False
+    parts = message.text.split()
+    return len(parts) == 2 and parts[0] in {"/start", f"/start@{message.get_bot().username}"}
+
+
+async def _load_member(update: Update, context: BotContext) -> Member | None:
+    user = update.effective_user
+    assert user is not None
+    repos = context.repos
+    member = await repos.users.get(telegram_id=user.id)
+    if member is None and user.id in context.services.settings.admin_ids:
+        member = await repos.users.ensure_admin(
+            telegram_id=user.id,
+            full_name=user.full_name,
+            username=user.username,
+            unit_code=context.services.plan.units[0].code,
+            now=context.services.clock.now(),
+        )
+    return member
+
+
+async def gate(update: Update, context: BotContext) -> None:
+    """Let registered, active members through; refuse everyone else once, politely."""
+    if update.edited_message is not None or update.edited_channel_post is not None:
+        raise ApplicationHandlerStop  # an edit never repeats what the original did
+    user = update.effective_user
+    if user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    if context.user_data is not None:
+        context.user_data["telegram_language"] = user.language_code
+    try:
+        member = await _load_member(update, context)
+    except Exception:  # no handler may run for someone the gate could not check
+        log.exception("access check failed")
+        raise ApplicationHandlerStop from None
+    if member is not None and member.active:
+        context.remember_member(member)
+        return
+    context.remember_member(None)
+    if member is None and _is_invitation(update):
+        return
+    await refuse(update, context)
+    raise ApplicationHandlerStop
+
+
+async def refuse(update: Update, context: BotContext) -> None:
+    """Answer an outsider, a disabled user or a forged button with one short refusal."""
+    text = context.t("access.refused")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+        return
+    message = update.message
+    if message is None:
+        return
+    if message.chat.type == Chat.PRIVATE or command_for_us(message.text, message.get_bot().username):
+        await message.reply_text(text)
+
+
+def command_for_us(text: str | None, username: str) -> bool:
+    """A group message that is a command for this bot (not `/cmd@otherbot`)."""
+    if not text or not text.startswith("/"):
+        return False
+    command = text.split()[0]
+    return "@" not in command or command.split("@", 1)[1].lower() == username.lower()

@@ -1,0 +1,117 @@
+"""Registration by invitation, help, language and invitations."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot import callbacks as cb
+from bot.domain import Role
+from handlers import keyboards, views
+from handlers.access import refuse
+from handlers.context import BotContext
+from storage.invitations import Redemption
+
+INVITATION_VALID_FOR = timedelta(days=7)
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+MESSAGES = filters.UpdateType.MESSAGE
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Register with an invitation code, or greet a member."""
+    message = update.message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not context.args:
+        await message.reply_text(views.greeting(context, context.member))
+        return
+    outcome, member = await context.repos.invitations.redeem(
+        code=context.args[0][:64],
+        telegram_id=user.id,
+        full_name=user.full_name,
+        username=user.username,
+        now=context.services.clock.now(),
+    )
+    if outcome is Redemption.INVALID or member is None:
+        await refuse(update, context)
+        return
+    context.remember_member(member)
+    await message.reply_text(views.greeting(context, member))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """List what the member may do."""
+    assert update.message is not None
+    await update.message.reply_text(views.help_text(context, context.member.role))
+
+
+async def invite(update: Update, context: BotContext) -> None:
+    """Create a one-time invitation link: `/invite <unit code> <officer|chief|admin>`."""
+    message = update.message
+    assert message is not None
+    if context.member.role is not Role.ADMIN:
+        await message.reply_text(context.t("access.admins_only"))
+        return
+    args = [arg.lower() for arg in context.args or []]
+    units = context.services.plan.units_by_code
+    if len(args) != 2 or args[0] not in units or args[1] not in {role.value for role in Role}:
+        codes = ", ".join(units)
+        await message.reply_text(context.t("invite.usage", units=codes))
+        return
+    invitation = await context.repos.invitations.create(
+        code=secrets.token_urlsafe(12),
+        unit_code=args[0],
+        role=Role(args[1]),
+        created_by=context.member.telegram_id,
+        now=context.services.clock.now(),
+        valid_for=INVITATION_VALID_FOR,
+    )
+    link = f"https://t.me/{context.bot.username}?start={invitation.code}"
+    expires = invitation.expires_at.astimezone(context.services.settings.tz)
+    await message.reply_text(
+        context.t(
+            "invite.created",
+            link=link,
+            unit=views.unit_name(context, invitation.unit_code),
+            role=views.role_name(context, invitation.role),
+            expires=views.full_day(context, expires.date()),
+            time=expires.strftime("%H:%M"),
+        )
+    )
+
+
+async def language(update: Update, context: BotContext) -> None:
+    """Offer the languages."""
+    assert update.message is not None
+    await update.message.reply_text(context.t("lang.choose"), reply_markup=keyboards.choose_language(context))
+
+
+async def language_chosen(update: Update, context: BotContext) -> None:
+    """Switch the member's language."""
+    query = update.callback_query
+    assert query is not None
+    data = cb.decode(query.data or "")
+    if not isinstance(data, cb.ChooseLanguage):
+        await refuse(update, context)
+        return
+    await context.repos.users.set_language(
+        telegram_id=context.member.telegram_id, language=data.language, now=context.services.clock.now()
+    )
+    member = await context.repos.users.get(telegram_id=context.member.telegram_id)
+    context.remember_member(member)
+    await query.answer()
+    await query.edit_message_text(context.t("lang.changed"))
+
+
+def handlers() -> list[object]:
+    """Registration, help, language and invitation handlers."""
+    return [
+        CommandHandler("start", start, filters=PRIVATE),
+        CommandHandler("help", help_command, filters=MESSAGES),
+        CommandHandler("invite", invite, filters=PRIVATE),
+        CommandHandler("lang", language, filters=PRIVATE),
+        CallbackQueryHandler(language_chosen, pattern=r"^l:"),
+    ]
