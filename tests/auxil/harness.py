@@ -1,0 +1,110 @@
+"""Run the real application with polling against the local Bot API stand-in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+
+from bot.app import FieldBot, build_application
+from bot.clock import SettableClock
+from bot.sandbox.records import SentMessage
+from bot.sandbox.standin import BotApiStandIn
+from bot.settings import Settings, load_settings
+
+TOKEN = "123456:TEST-TOKEN-abcdefghij"
+ADMIN_ID = 9001
+_LINK = re.compile(r"https://t\.me/(\w+)\?start=([\w-]+)")
+
+
+@dataclass
+class Harness:
+    """The stand-in, the bot polling it, and helpers to talk to the bot as users."""
+
+    standin: BotApiStandIn
+    clock: SettableClock
+    settings: Settings
+    app: FieldBot | None = None
+    names: dict[int, str] = field(default_factory=dict)
+
+    async def start(self) -> None:
+        """Build and start the bot against the stand-in."""
+        self.app = build_application(self.settings, clock=self.clock)
+        await self.app.initialize()
+        if self.app.post_init is not None:
+            await self.app.post_init(self.app)
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+        await self.app.start()
+
+    async def stop(self) -> None:
+        """Stop polling and shut the application down."""
+        if self.app is None:
+            return
+        assert self.app.updater is not None
+        if self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        if self.app.post_shutdown is not None:
+            await self.app.post_shutdown(self.app)
+        self.app = None
+
+    async def restart(self) -> None:
+        """Stop and start a fresh application on the same database."""
+        await self.stop()
+        await self.start()
+
+    def user(self, user_id: int, name: str | None = None, language: str = "zh-hant") -> int:
+        """Make a Telegram user known to the stand-in."""
+        self.names[user_id] = name or f"User {user_id}"
+        self.standin.user(user_id, first_name=self.names[user_id], language_code=language)
+        return user_id
+
+    async def say(self, user_id: int, text: str, timeout: float = 5.0) -> SentMessage:
+        """Send a private message and return the bot's next message in that chat."""
+        self.standin.send_text(user_id, text)
+        return await self.standin.next_message(user_id, timeout=timeout)
+
+    async def tap(self, user_id: int, message: SentMessage, label: str) -> SentMessage:
+        """Press the button whose label contains `label`; return the next message or edit."""
+        self.standin.press(user_id, message, message.button(label))
+        return await self.standin.next_event(user_id)
+
+    async def press_data(self, user_id: int, message: SentMessage, data: str) -> int:
+        """Press a button with arbitrary (possibly forged) callback data."""
+        return self.standin.press(user_id, message, data)
+
+    async def register(
+        self, user_id: int, unit: str, role: str, name: str | None = None, language: str = "zh-hant"
+    ) -> SentMessage:
+        """Invite through the admin and redeem the link as the user; return the greeting."""
+        self.user(ADMIN_ID, "Admin")
+        invitation = await self.say(ADMIN_ID, f"/invite {unit} {role}")
+        match = _LINK.search(invitation.plain_text or "")
+        assert match, invitation.text
+        self.user(user_id, name, language)
+        return await self.say(user_id, f"/start {match[2]}")
+
+
+def make_settings(tmp_path: Path, standin: BotApiStandIn, **overrides: Any) -> Settings:
+    """Settings that point the bot at the stand-in and a temporary database."""
+    values: dict[str, Any] = {
+        "telegram_bot_token": standin.token,
+        "telegram_api_base_url": standin.url,
+        "database_path": tmp_path / "bot.sqlite3",
+        "plan_path": Path(__file__).resolve().parents[2] / "plan.json",
+        "admin_ids": str(ADMIN_ID),
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+def taipei(text: str) -> datetime:
+    """An instant written in the bureau's local time."""
+    return datetime.fromisoformat(text + "+08:00")
