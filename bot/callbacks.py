@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -109,27 +110,32 @@ CallbackData = (
     | ChooseLanguage
 )
 
-_PATTERNS: list[tuple[re.Pattern[str], type]] = [
-    (re.compile(rf"^r:i:({_ID}):({_NONCE})$"), PickIndicator),
-    (re.compile(rf"^r:c:({_ID}):(\d{{1,6}}):({_NONCE})$"), PickCount),
-    (re.compile(rf"^r:o:({_ID}):(\d{{1,6}}):({_NONCE})$"), OtherDay),
-    (re.compile(rf"^r:d:({_ID}):(\d{{1,6}}):(\d{{8}}):({_NONCE})$"), PickDay),
-    (re.compile(rf"^r:ok:({_ID}):(\d{{1,6}}):(\d{{8}}):({_NONCE})$"), ConfirmReport),
-    (re.compile(r"^r:x$"), CancelReport),
-    (re.compile(r"^r:go$"), StartReport),
-    (re.compile(r"^n:(\d{8})$"), NothingToReport),
-    (re.compile(r"^u:(\d{1,12})$"), ConfirmUndo),
-    (re.compile(r"^u:x$"), KeepReport),
-    (re.compile(r"^l:(zh|en)$"), ChooseLanguage),
-]
-
-PATTERN_REPORT_FLOW = r"^r:(i|c|o|d|ok|x):"
-"""Callback data handled inside the guided report conversation."""
+Builder = Callable[[tuple[str, ...]], CallbackData]
 
 
 def _day(text: str) -> date:
     return date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
+
+_PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
+    (re.compile(rf"^r:i:({_ID}):({_NONCE})$"), lambda p: PickIndicator(p[0], p[1])),
+    (re.compile(rf"^r:c:({_ID}):(\d{{1,6}}):({_NONCE})$"), lambda p: PickCount(p[0], int(p[1]), p[2])),
+    (re.compile(rf"^r:o:({_ID}):(\d{{1,6}}):({_NONCE})$"), lambda p: OtherDay(p[0], int(p[1]), p[2])),
+    (
+        re.compile(rf"^r:d:({_ID}):(\d{{1,6}}):(\d{{8}}):({_NONCE})$"),
+        lambda p: PickDay(p[0], int(p[1]), _day(p[2]), p[3]),
+    ),
+    (
+        re.compile(rf"^r:ok:({_ID}):(\d{{1,6}}):(\d{{8}}):({_NONCE})$"),
+        lambda p: ConfirmReport(p[0], int(p[1]), _day(p[2]), p[3]),
+    ),
+    (re.compile(r"^r:x$"), lambda p: CancelReport()),
+    (re.compile(r"^r:go$"), lambda p: StartReport()),
+    (re.compile(r"^n:(\d{8})$"), lambda p: NothingToReport(_day(p[0]))),
+    (re.compile(r"^u:(\d{1,12})$"), lambda p: ConfirmUndo(int(p[0]))),
+    (re.compile(r"^u:x$"), lambda p: KeepReport()),
+    (re.compile(r"^l:(zh|en)$"), lambda p: ChooseLanguage(Language(p[0]))),
+]
 
 def encode(data: CallbackData) -> str:
     """Return the short string sent to Telegram as callback_data."""
@@ -163,28 +169,12 @@ def encode(data: CallbackData) -> str:
 
 def decode(text: str) -> CallbackData | None:
     """Parse callback data; None for anything forged, stale or unknown."""
-    for pattern, kind in _PATTERNS:
+    for pattern, build in _PATTERNS:
         match = pattern.match(text)
         if match is None:
             continue
         try:
-            return _build(kind, match.groups())
+            return build(match.groups())
         except ValueError:
             return None
     return None
-
-
-def _build(kind: type, parts: tuple[str, ...]) -> CallbackData:
-    if kind in (PickDay, ConfirmReport):
-        return kind(parts[0], int(parts[1]), _day(parts[2]), parts[3])  # type: ignore[no-any-return]
-    if kind in (PickCount, OtherDay):
-        return kind(parts[0], int(parts[1]), parts[2])  # type: ignore[no-any-return]
-    if kind is PickIndicator:
-        return PickIndicator(parts[0], parts[1])
-    if kind is NothingToReport:
-        return NothingToReport(_day(parts[0]))
-    if kind is ConfirmUndo:
-        return ConfirmUndo(int(parts[0]))
-    if kind is ChooseLanguage:
-        return ChooseLanguage(Language(parts[0]))
-    return kind()  # type: ignore[no-any-return]
