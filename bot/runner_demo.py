@@ -32,9 +32,17 @@ from bot.plan import Plan, load_plan
 from bot.runner_sim import BotBuilder, running_bot, standin_settings
 from bot.sandbox.standin import BotApiStandIn
 from bot.simulation.behaviour import Activity, Population
-from bot.simulation.bureau import ADMIN_ID, BUREAU_STRENGTH, Person, Roster, build_roster, spread_sample
+from bot.simulation.bureau import (
+    ADMIN_ID,
+    BUREAU_STRENGTH,
+    Channel,
+    Person,
+    Roster,
+    build_roster,
+    spread_sample,
+)
 from bot.simulation.driver import BureauDriver, Tally
-from bot.simulation.history import HistoryStats, activity_reports, days_between, members, write_days
+from bot.simulation.history import HistoryStats, days_between, members, write_days
 from bot.simulation.summary import BUREAU, notes, progress_lines, render_table, sum_reports
 from storage.bulk import BulkLoader
 from storage.database import Database
@@ -80,6 +88,24 @@ class DemoResult:
     seconds: float = 0.0
 
 
+def _busiest(roster: Roster, options: DemoOptions) -> dict[int, int]:
+    """Who has most to report during the live weeks, by a dry run of the behaviour model.
+
+    The demo lets those officers talk to the bot, so that one-line and guided reports show up
+    beside "nothing to report" (between two equally busy officers, one who uses the guided
+    flow goes first); everyone's behaviour, and so every total, stays the same.
+    """
+    population = Population(roster.officers, seed=options.seed)
+    busy: dict[int, int] = {}
+    for day in days_between(date(options.end.year, 1, 1), options.end):
+        for activity in population.day(day):
+            if day >= options.first_live_day and activity.counts:
+                person = activity.person
+                score = 2 * len(activity.counts) + (person.channel is Channel.GUIDED)
+                busy[person.telegram_id] = busy.get(person.telegram_id, 0) + score
+    return busy
+
+
 def _folder(out: Path | None) -> Path:
     if out is None:
         return Path(tempfile.mkdtemp(prefix="fieldbot-demo-"))
@@ -108,6 +134,12 @@ class _Play:
         live = self.result.via_bot_ids
         return lambda day: (a for a in population.day(day) if a.person.telegram_id not in live)
 
+    async def _end_of_day(self, loader: BulkLoader, day: date, others: list[Activity]) -> None:
+        """Once the day's talk with the bot is over, the rest of the bureau's reports go in."""
+        stats = await write_days(loader, [day], lambda _: others, self.tz)
+        done = self.result.bulk_live_weeks
+        self.result.bulk_live_weeks = stats if done is None else done.plus(stats)
+
     async def run(self) -> None:
         """Fill the year through storage, then drive the live weeks through the bot."""
         options, roster, loader = self.options, self.roster, BulkLoader(self.db)
@@ -125,8 +157,9 @@ class _Play:
         self.result.history = await write_days(loader, before, self._except_live(population), self.tz)
         self.result.storage_seconds = perf_counter() - started
         self.say(
-            f"{first_live} … {options.end}: {len(self.live)} officers, {len(roster.chiefs)} chiefs and the"
-            " admin talk to the bot over HTTP through the local Bot API stand-in; the other"
+            f"{first_live} … {options.end}: {len(self.live)} officers (those of each unit with most to"
+            f" report), {len(roster.chiefs)} chiefs and the admin talk to the bot over HTTP through the"
+            " local Bot API stand-in; the other"
             f" {len(others):,} officers' reports go through storage"
         )
         live_roster = Roster(officers=self.live, chiefs=roster.chiefs, admin=roster.admin)
@@ -134,21 +167,12 @@ class _Play:
         self.result.tally = driver.tally
         started = perf_counter()
         await driver.register_everyone(first_live)
-        bulk = {"reports": 0, "nothing": 0, "officer_days": 0}
         for day in days_between(first_live, options.end):
             activities = list(population.day(day))
             await driver.run_day(day, [a for a in activities if a.person.telegram_id in live_ids])
-            rows = [
-                row
-                for activity in activities
-                if activity.person.telegram_id not in live_ids
-                for row in activity_reports(activity, self.tz)
-            ]
-            bulk["officer_days"] += len(activities) - len(self.live)
-            bulk["nothing"] += sum(1 for row in rows if row.count == 0)
-            bulk["reports"] += sum(1 for row in rows if row.count > 0)
-            await loader.add_reports(reports=rows)
-        self.result.bulk_live_weeks = HistoryStats(days=7 * options.weeks, **bulk)
+            await self._end_of_day(
+                loader, day, [a for a in activities if a.person.telegram_id not in live_ids]
+            )
         self.result.http_seconds = perf_counter() - started
 
 
@@ -164,7 +188,7 @@ async def run_demo(options: DemoOptions, build: BotBuilder, say: Callable[[str],
         )
         plan = load_plan(settings.plan_path)
         roster = build_roster(plan, officers=options.officers, seed=options.seed)
-        live = spread_sample(roster.officers, options.via_bot)
+        live = spread_sample(roster.officers, options.via_bot, _busiest(roster, options))
         result = DemoResult(
             folder=folder,
             database=settings.database_path,
@@ -200,6 +224,7 @@ def render_summary(plan: Plan, result: DemoResult, options: DemoOptions) -> str:
         f" {len(tally.nothing):,} × nothing to report ({result.http_seconds:.1f} s, bounded by the bot's"
         " rate limiter at 30 messages a second); history through storage in"
         f" {result.storage_seconds:.1f} s",
+        *_storage_line(result),
         "",
     ]
     for title, key, unit_code in (
@@ -217,6 +242,16 @@ def render_summary(plan: Plan, result: DemoResult, options: DemoOptions) -> str:
         f"Finished in {result.seconds:.1f} s.",
     ]
     return "\n".join(lines)
+
+
+def _storage_line(result: DemoResult) -> list[str]:
+    if result.history is None:
+        return []
+    stored = result.history if result.bulk_live_weeks is None else result.history.plus(result.bulk_live_weeks)
+    return [
+        f"Through storage (bulk load): {stored.reports:,} count reports and {stored.nothing:,}"
+        f" × nothing to report over {stored.officer_days:,} officer-days"
+    ]
 
 
 def _unit_name(plan: Plan, code: str) -> str:

@@ -161,12 +161,21 @@ def build_roster(plan: Plan, *, officers: int = BUREAU_STRENGTH, seed: int = 0) 
     return Roster(officers=tuple(people), chiefs=chiefs, admin=admin)
 
 
-def spread_sample(officers: Sequence[Person], size: int) -> tuple[Person, ...]:
-    """`size` officers taken unit by unit in turn, so that every unit is represented."""
+def spread_sample(
+    officers: Sequence[Person], size: int, priority: Mapping[int, int] | None = None
+) -> tuple[Person, ...]:
+    """`size` officers taken unit by unit in turn, so that every unit is represented.
+
+    Within a unit, officers with a higher `priority` (by Telegram id) come first.
+    """
     by_unit: dict[str, list[Person]] = {}
     for officer in officers:
         by_unit.setdefault(officer.unit_code, []).append(officer)
-    queues = [list(reversed(people)) for people in by_unit.values()]
+    rank = priority or {}
+    queues = [
+        sorted(people, key=lambda person: (rank.get(person.telegram_id, 0), -person.index))
+        for people in by_unit.values()
+    ]
     chosen: list[Person] = []
     while len(chosen) < min(size, len(officers)):
         for queue in queues:

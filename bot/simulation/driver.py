@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
@@ -29,8 +29,6 @@ from bot.simulation.bureau import Channel, Person, Roster
 
 REGISTRATION_TIME = time(8, 0)
 _LINK = re.compile(r"\?start=([\w-]+)")
-
-DayHook = Callable[[date], Awaitable[None]]
 
 
 class SimulationError(AssertionError):
@@ -153,18 +151,6 @@ class BureauDriver:
         self.at(day, REPORTING_TIME)
         scripts = [self._script(activity) for activity in activities if not activity.silent]
         await asyncio.gather(*scripts)
-
-    async def simulate(
-        self,
-        days: Iterable[date],
-        activities: Callable[[date], Iterable[Activity]],
-        after_day: DayHook | None = None,
-    ) -> None:
-        """Run consecutive days; `after_day` runs once each day is done (digests, queries)."""
-        for day in days:
-            await self.run_day(day, activities(day))
-            if after_day is not None:
-                await after_day(day)
 
     def _script(self, activity: Activity) -> Awaitable[None]:
         """Decide every word now (deterministic order), then say it concurrently with others."""

@@ -33,6 +33,15 @@ class HistoryStats:
     reports: int
     nothing: int
 
+    def plus(self, other: HistoryStats) -> HistoryStats:
+        """Both loads together."""
+        return HistoryStats(
+            days=self.days + other.days,
+            officer_days=self.officer_days + other.officer_days,
+            reports=self.reports + other.reports,
+            nothing=self.nothing + other.nothing,
+        )
+
 
 def days_between(first: date, last: date) -> list[date]:
     """Every date from first to last inclusive."""
