@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | check-plan | export`."""
+"""Command line: `python -m bot run | check-plan | export | demo`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot.plan import PlanError, load_plan, plan_summary
@@ -79,6 +80,37 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo(args: argparse.Namespace) -> int:
+    """Run the offline demo: stand-in, bot and a simulated bureau, no token, no network."""
+    from bot.app import build_application
+    from bot.runner_demo import DemoOptions, run_demo
+
+    options = DemoOptions(
+        end=args.end, weeks=args.weeks, officers=args.officers, via_bot=args.via_bot, seed=args.seed,
+        out=Path(args.out) if args.out else None,
+    )  # fmt: skip
+    try:
+        asyncio.run(run_demo(options, build_application))
+    except (FileExistsError, PlanError, SettingsError, ValueError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _demo_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.runner_demo import DemoOptions
+
+    defaults = DemoOptions()
+    sim = commands.add_parser("demo", help="offline demo: the bot, a local Bot API and a simulated bureau")
+    sim.add_argument("--end", type=date.fromisoformat, default=defaults.end, help="last simulated day")
+    sim.add_argument("--weeks", type=int, default=defaults.weeks, help="weeks driven through the bot")
+    sim.add_argument("--officers", type=int, default=defaults.officers, help="the bureau's officers")
+    sim.add_argument("--via-bot", type=int, default=defaults.via_bot, help="officers who talk over HTTP")
+    sim.add_argument("--seed", type=int, default=defaults.seed)
+    sim.add_argument("--out", help="folder to write to (default: a new temporary folder)")
+    sim.set_defaults(handler=demo)
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's arguments."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
@@ -92,6 +124,7 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--year", type=int)
     out.add_argument("--out", help="file to write (default: standard output)")
     out.set_defaults(handler=export)
+    _demo_arguments(commands)
     return root
 
 

@@ -187,6 +187,7 @@ class BotApiMethods(Simulation):
         raise bad_request("message to be replied not found")
 
     def _store(self, sent: SentMessage) -> JsonDict:
+        sent.sent_at = time.perf_counter()
         self._bot_messages[(sent.chat_id, sent.message_id)] = sent
         self.sent.append(sent)
         self._record("message", sent)

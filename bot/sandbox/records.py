@@ -123,6 +123,8 @@ class SentMessage:
     deleted: bool = False
     reply_to_message_id: int | None = None
     file: StoredFile | None = field(default=None, repr=False)
+    sent_at: float = 0.0
+    """``time.perf_counter()`` when the stand-in accepted the send (latency measurements)."""
 
     @property
     def buttons(self) -> list[tuple[str, str | None]]:

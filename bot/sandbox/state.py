@@ -80,6 +80,7 @@ class Simulation:
         self._chats: dict[int, SimChat] = {}
         self._queue: list[QueuedUpdate] = []
         self._all_updates: dict[int, JsonDict] = {}
+        self._queued_at: dict[int, float] = {}
         self._last_update_id = 100_000_000
         self._next_mid: dict[int, int] = {}
         self._bot_messages: dict[tuple[int, int], SentMessage] = {}
@@ -155,9 +156,14 @@ class Simulation:
             update["update_id"] = self._last_update_id
         update_id = int(update["update_id"])
         self._all_updates[update_id] = update
+        self._queued_at[update_id] = time.perf_counter()
         self._queue.append(QueuedUpdate(update_id, update))
         self._updates_signal.notify()
         return update_id
+
+    def queued_at(self, update_id: int) -> float:
+        """``time.perf_counter()`` when ``update_id`` was first queued (latency measurements)."""
+        return self._queued_at[update_id]
 
     def redeliver(self, update_id: int) -> int:
         """Queue an already queued update again, with the same update_id (like a retry)."""
