@@ -68,6 +68,7 @@ async def invite(update: Update, context: BotContext) -> None:
         created_by=context.member.telegram_id,
         now=context.services.clock.now(),
         valid_for=INVITATION_VALID_FOR,
+        idempotency_key=f"m:{message.chat_id}:{message.message_id}",
     )
     link = f"https://t.me/{context.bot.username}?start={invitation.code}"
     expires = invitation.expires_at.astimezone(context.services.settings.tz)
