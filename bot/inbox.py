@@ -2,9 +2,11 @@
 
 An update is written to SQLite (with the next polling offset, in the same transaction)
 before Telegram is told it arrived; only then is it handed to the application. It is
-marked done once its handlers have returned, replies included. At start-up every stored
-update not done is handed over again, oldest first: the handlers are idempotent, so a
-second run stores nothing new and repeats the answer the user may never have received.
+marked done once its handlers have returned, replies included. If they met a Bot API
+failure (no answer, a proxy error, flood control), the update is handled again after a
+pause, before the same user's later updates. At start-up every stored update not done is
+handed over again, oldest first. The handlers are idempotent, so another run stores
+nothing new and repeats the answer the user may never have received.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import Application, CallbackContext
 
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
 KEEP_DONE = timedelta(days=7)
+FIRST_PAUSE, LAST_PAUSE = 1.0, 30.0
 _UNREADABLE = (TypeError, ValueError, KeyError, AttributeError)
 
 
@@ -36,6 +40,11 @@ def update_id_of(raw: object) -> int | None:
     return None
 
 
+def is_transient(error: object) -> bool:
+    """A Bot API failure that another attempt may not meet (BadRequest is PTB's NetworkError too)."""
+    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
+
+
 def _json(raw: Mapping[str, Any]) -> str:
     return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
 
@@ -46,6 +55,8 @@ class Inbox:
     def __init__(self, application: Application[Any, Any, Any, Any, Services, Any]) -> None:
         self._app = application
         self._services: Services = application.bot_data
+        self._failed: set[int] = set()
+        self._attempts: dict[int, int] = {}
 
     async def accept(self, raws: Sequence[Mapping[str, Any]], *, next_offset: int | None) -> int:
         """Store the updates (and the next offset) in one transaction, then hand the new ones over."""
@@ -94,16 +105,30 @@ class Inbox:
             update = None
         if update is None:
             log.error("update %d cannot be read; it is kept in the inbox and set aside", update_id)
+            self._failed.discard(update_id)
             await self.finished(update_id)
             return
         await self._app.update_queue.put(update)
 
-    async def finished(self, update_id: int) -> None:
-        """Mark an update done; a failure only means it is handled again after a restart."""
+    async def on_error(self, update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        """Error handler: remember an update whose handlers met a Bot API failure."""
+        if isinstance(update, Update) and is_transient(context.error):
+            self._failed.add(update.update_id)
+
+    async def finished(self, update_id: int) -> float | None:
+        """Mark an update done, or return the pause before handling it again after a Bot API failure."""
+        if update_id in self._failed:
+            self._failed.discard(update_id)
+            attempts = self._attempts[update_id] = self._attempts.get(update_id, 0) + 1
+            pause = min(FIRST_PAUSE * 2 ** (attempts - 1), LAST_PAUSE)
+            log.warning("update %d met a Bot API failure; handling it again in %.0f s", update_id, pause)
+            return pause
+        self._attempts.pop(update_id, None)
         try:
             await self._services.repos.inbox.mark_done(update_ids=[update_id], now=self._services.clock.now())
         except (sqlite3.Error, RuntimeError) as error:
             log.warning("could not mark update %d done (%s); it will be handled again", update_id, error)
+        return None
 
     async def prune(self) -> int:
         """Forget updates done more than a week ago."""

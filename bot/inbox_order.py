@@ -10,6 +10,7 @@ is applied here, after the user's turn has come.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -24,7 +25,10 @@ log = logging.getLogger(__name__)
 RUNNING_AT_ONCE = 16
 _QUEUED_AT_MOST = 1_000_000  # PTB's semaphore: never the limit, see the module docstring
 
-Finished = Callable[[int], Awaitable[None]]
+Finished = Callable[[int], Awaitable[float | None]]
+"""Told an update's handlers returned; answers None (done) or seconds to wait before handling it again."""
+Again = Callable[[object], Awaitable[None]]
+"""Handles an update once more (the application's `process_update`)."""
 
 
 def order_key(update: object) -> int | None:
@@ -55,17 +59,20 @@ class PerUserOrder(BaseUpdateProcessor):
         self._running: asyncio.Semaphore | None = None
         self._turns: dict[int | None, _Turn] = {}
         self._finished: Finished | None = None
+        self._again: Again | None = None
         self._accepting = True
+        self._closed = asyncio.Event()
         self._in_hand: set[asyncio.Task[Any]] = set()
 
-    def on_finished(self, callback: Finished | None) -> None:
-        """Call `callback(update_id)` after the handlers of an update have returned."""
-        self._finished = callback
+    def attach(self, *, finished: Finished, again: Again) -> None:
+        """Report each update's end to `finished`; use `again` when it asks for another attempt."""
+        self._finished, self._again = finished, again
 
     async def initialize(self) -> None:
         """Start accepting updates."""
         self._running = asyncio.Semaphore(self._running_at_once)
         self._accepting = True
+        self._closed = asyncio.Event()
 
     async def shutdown(self) -> None:
         """Nothing to free."""
@@ -73,6 +80,7 @@ class PerUserOrder(BaseUpdateProcessor):
     def close(self) -> None:
         """From now on, updates whose turn has not come are left undone (the inbox keeps them)."""
         self._accepting = False
+        self._closed.set()
 
     @property
     def in_hand(self) -> int:
@@ -103,12 +111,28 @@ class PerUserOrder(BaseUpdateProcessor):
                 self._turns.pop(key, None)
 
     async def _run(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Handle the update, and again after a pause for as long as the inbox asks (the user's
+        later updates wait meanwhile, so their order holds)."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        while True:
+            if not await self._handle(update_id, coroutine):
+                return
+            if update_id is None or self._finished is None:
+                return
+            pause = await self._finished(update_id)
+            if pause is None or self._again is None:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closed.wait(), pause)
+            coroutine = self._again(update)
+
+    async def _handle(self, update_id: int | None, coroutine: Awaitable[Any]) -> bool:
+        """Run the handlers in a free slot; False if the processor closed before they could start."""
         assert self._running is not None, "processor not initialized"
         async with self._running:
             if not self._accepting:
                 _close(coroutine)
-                return
-            update_id = update.update_id if isinstance(update, Update) else None
+                return False
             task = asyncio.current_task()
             assert task is not None
             self._in_hand.add(task)
@@ -118,8 +142,7 @@ class PerUserOrder(BaseUpdateProcessor):
             finally:
                 current_update.reset(token)
                 self._in_hand.discard(task)
-        if update_id is not None and self._finished is not None:
-            await self._finished(update_id)
+        return True
 
 
 def _close(coroutine: Awaitable[Any]) -> None:

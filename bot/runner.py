@@ -54,6 +54,7 @@ class Runner:
         self._app = application
         self._settings: Settings = application.bot_data.settings
         self._inbox = Inbox(application)
+        application.add_error_handler(self._inbox.on_error)
         self._poll_timeout = poll_timeout
         self._polling: asyncio.Task[None] | None = None
         self._webhook: WebhookServer | None = None
@@ -76,7 +77,7 @@ class Runner:
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
-        self.processor.on_finished(self._inbox.finished)
+        self.processor.attach(finished=self._inbox.finished, again=app.process_update)
         await app.start()
         await self._inbox.prune()
         if app.job_queue is not None:
