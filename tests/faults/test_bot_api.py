@@ -37,9 +37,11 @@ def _confirmations(standin: BotApiStandIn, officers: list[int]) -> list[str]:
 async def _all_handled(bot: BotProcess, standin: BotApiStandIn, sent: dict[tuple[int, int], int]) -> None:
     tokens = {f"t{n:03d}" for n in range(len(sent))}
     await wait_until(
-        lambda: len(stored_reports(bot.database)) == len(sent)
-        and tokens <= set(_confirmations(standin, OFFICERS))
-        and pending_updates(bot.database) == 0,
+        lambda: (
+            len(stored_reports(bot.database)) == len(sent)
+            and tokens <= set(_confirmations(standin, OFFICERS))
+            and pending_updates(bot.database) == 0
+        ),
         within=60,
         what=f"{len(sent)} reports stored and confirmed\n{bot.log_tail()}",
     )
