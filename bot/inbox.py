@@ -1,12 +1,15 @@
 """The durable inbox between Telegram and the handlers.
 
 An update is written to SQLite (with the next polling offset, in the same transaction)
-before Telegram is told it arrived; only then is it handed to the application. It is
-marked done once its handlers have returned, replies included. If they met a Bot API
-failure (no answer, a proxy error, flood control), the update is handled again after a
-pause, before the same user's later updates. At start-up every stored update not done is
-handed over again, oldest first. The handlers are idempotent, so another run stores
-nothing new and repeats the answer the user may never have received.
+before Telegram is told it arrived; only then is it handed to the application. Every
+write transaction its handlers make counts itself on the update's row, inside that same
+transaction (storage/handling.py). The update is marked done once its handlers have
+returned, replies included: marking it done with its first write would lose the answer,
+or a second write, to a crash in between. If the handlers met a Bot API failure (no
+answer, a proxy error, flood control), the update is handled again after a pause, before
+the same user's later updates. At start-up every stored update not done is handed over
+again, oldest first. The handlers are idempotent, so another run stores nothing new and
+repeats the answer the user may never have received.
 """
 
 from __future__ import annotations
