@@ -31,7 +31,7 @@ def _settings() -> Settings:
 
 
 def run(_: argparse.Namespace) -> int:
-    """Start the bot with long polling."""
+    """Start the bot (long polling, or a webhook when WEBHOOK_URL is set) until SIGTERM/SIGINT."""
     settings = _settings()
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
@@ -40,17 +40,15 @@ def run(_: argparse.Namespace) -> int:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    from telegram import Update
-
     from bot.app import build_application
+    from bot.runner import serve
 
     try:
         application = build_application(settings)
     except PlanError as error:
         print(f"{settings.plan_path}: {error}", file=sys.stderr)
         return 1
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+    return serve(application)
 
 
 def check_plan(args: argparse.Namespace) -> int:
@@ -115,7 +113,7 @@ def parser() -> argparse.ArgumentParser:
     """The CLI's arguments."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
     commands = root.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (long polling)").set_defaults(handler=run)
+    commands.add_parser("run", help="run the bot until SIGTERM").set_defaults(handler=run)
     plan = commands.add_parser("check-plan", help="validate plan.json and summarise it")
     plan.add_argument("path", nargs="?", help="plan file (default: PLAN_PATH)")
     plan.set_defaults(handler=check_plan)

@@ -13,6 +13,7 @@ import handlers
 from bot.clock import Clock, SystemClock
 from bot.domain import Language
 from bot.i18n import Catalog
+from bot.inbox_order import PerUserOrder
 from bot.plan import Plan, load_plan
 from bot.services import Repositories, Services
 from bot.settings import Settings
@@ -48,6 +49,8 @@ def build_application(
             )
         )
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .updater(None)  # updates come through the durable inbox (bot/runner.py)
+        .concurrent_updates(PerUserOrder())
         .post_init(_open)
         .post_shutdown(_close)
         .build()
@@ -59,7 +62,7 @@ def build_application(
         clock=clock or SystemClock(),
     )
     handlers.register(application)
-    return application  # type: ignore[return-value]
+    return application
 
 
 async def _open(application: FieldBot) -> None:

@@ -14,6 +14,8 @@ MAX_NOTE_LENGTH = 200
 _TODAY_WORDS = {"today", "今天", "今日", "本日"}
 _YESTERDAY_WORDS = {"yesterday", "昨天", "昨日"}
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DATE_SHAPED = re.compile(r"^\d+(?:[-/.]\d+){2,}$")
+ECHO_AT_MOST = 24
 
 
 class Problem(StrEnum):
@@ -109,9 +111,9 @@ def parse_day(text: str, window: ReportWindow) -> date:
 
 
 def looks_like_day(text: str) -> bool:
-    """Whether a token is meant as a date rather than the start of a note."""
+    """Whether a token is meant as a date rather than the start of a note (10000-01-01 is a bad date)."""
     word = clean(text).lower()
-    return word in _TODAY_WORDS or word in _YESTERDAY_WORDS or bool(_ISO_DATE.match(word))
+    return word in _TODAY_WORDS or word in _YESTERDAY_WORDS or bool(_DATE_SHAPED.match(word))
 
 
 def check_note(text: str) -> str | None:
@@ -129,7 +131,10 @@ def _split_indicator(plan: Plan, words: list[str]) -> tuple[Indicator, list[str]
         indicator = plan.resolve_indicator(" ".join(words[:size]))
         if indicator is not None and indicator in plan.officer_indicators():
             return indicator, words[size:]
-    raise ReportInputError(Problem.UNKNOWN_INDICATOR, {"given": words[0] if words else ""})
+    given = words[0] if words else ""
+    if len(given) > ECHO_AT_MOST:
+        given = given[: ECHO_AT_MOST - 1] + "…"
+    raise ReportInputError(Problem.UNKNOWN_INDICATOR, {"given": given})
 
 
 def parse_report_line(text: str, *, plan: Plan, window: ReportWindow) -> ReportRequest:

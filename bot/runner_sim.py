@@ -12,10 +12,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from telegram import Update
 from telegram.ext import Application
 
 from bot.clock import Clock
+from bot.runner import Runner
 from bot.sandbox.standin import BotApiStandIn
 from bot.settings import Settings, load_settings
 
@@ -30,7 +30,6 @@ class BotBuilder(Protocol):
         ...
 
 
-POLL_INTERVAL = 0.0
 POLL_TIMEOUT = 10  # seconds, like Application.run_polling
 
 
@@ -49,22 +48,10 @@ def standin_settings(
 
 @asynccontextmanager
 async def running_bot(application: AnyApplication) -> AsyncIterator[AnyApplication]:
-    """Start a built application polling its Bot API; stop and close it on exit."""
-    await application.initialize()
+    """Start a built application the way `python -m bot run` does (durable inbox); stop it on exit."""
+    runner = Runner(application, poll_timeout=POLL_TIMEOUT)
+    await runner.start()
     try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=POLL_INTERVAL, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
-        )
-        await application.start()
         yield application
     finally:
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
+        await runner.stop()

@@ -9,7 +9,9 @@ from bot.i18n import Catalog
 from bot.plan import Plan
 from bot.settings import Settings
 from storage.database import Database
+from storage.inbox import InboxRepo
 from storage.invitations import InvitationRepo
+from storage.refusals import RefusalRepo
 from storage.reports import ReportRepo
 from storage.users import UserRepo
 
@@ -22,11 +24,20 @@ class Repositories:
     users: UserRepo
     invitations: InvitationRepo
     reports: ReportRepo
+    inbox: InboxRepo
+    refusals: RefusalRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
         """Create every repository over one open database."""
-        return cls(db=db, users=UserRepo(db), invitations=InvitationRepo(db), reports=ReportRepo(db))
+        return cls(
+            db=db,
+            users=UserRepo(db),
+            invitations=InvitationRepo(db),
+            reports=ReportRepo(db),
+            inbox=InboxRepo(db),
+            refusals=RefusalRepo(db),
+        )
 
 
 class Services:

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
 _PLACEHOLDERS = {"", "changethis", "your-token-here", "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"}
+_WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
 class Settings(BaseSettings):
@@ -29,6 +30,10 @@ class Settings(BaseSettings):
     report_days_back: int = Field(default=7, ge=0, le=366)
     night_shift_until: time = time(5, 0)
     log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=0, le=65535)
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -46,6 +51,28 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+            raise ValueError("must be the https URL Telegram posts updates to, e.g. https://bot.example.org/tg")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        secret = value.get_secret_value().strip() if value is not None else ""
+        if secret in _PLACEHOLDERS:
+            if info.data.get("webhook_url"):
+                raise ValueError("is required with WEBHOOK_URL (16 to 256 letters, digits, _ or -)")
+            return None
+        if not _WEBHOOK_SECRET_SHAPE.match(secret):
+            raise ValueError("must be 16 to 256 characters, each a letter, a digit, _ or -")
+        return SecretStr(secret)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -20,6 +20,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *report.handlers(),
         *review.handlers(),
         *fallbacks.handlers(),
-    ]  # type: ignore[list-item]
+    ]
     application.add_handlers(features)
     application.add_error_handler(fallbacks.on_error)

@@ -64,6 +64,7 @@ async def gate(update: Update, context: BotContext) -> None:
 
 async def refuse(update: Update, context: BotContext) -> None:
     """Answer an outsider, a disabled user or a forged button with one short refusal."""
+    await _audit_refusal(update, context)
     text = context.t("access.refused")
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
@@ -73,6 +74,26 @@ async def refuse(update: Update, context: BotContext) -> None:
         return
     if message.chat.type == Chat.PRIVATE or command_for_us(message.text, message.get_bot().username):
         await message.reply_text(text)
+
+
+async def _audit_refusal(update: Update, context: BotContext) -> None:
+    """Audit a refused outsider or disabled user (throttled); a member's stale button is not audited."""
+    user = update.effective_user
+    if user is None or _is_member(context):
+        return
+    kind = next((name for name in _UPDATE_KINDS if getattr(update, name) is not None), "other")
+    await context.repos.refusals.note(telegram_id=user.id, kind=kind, now=context.services.clock.now())
+
+
+def _is_member(context: BotContext) -> bool:
+    try:
+        _ = context.member
+    except LookupError:
+        return False
+    return True
+
+
+_UPDATE_KINDS = ("message", "callback_query", "inline_query", "edited_message", "my_chat_member")
 
 
 def command_for_us(text: str | None, username: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, BaseHandler, CallbackContext, ExtBot
 
 from bot.domain import Language
 from bot.reporting import ReportWindow
@@ -13,6 +13,9 @@ from bot.services import Repositories, Services
 from storage.records import Member
 
 _MEMBER = "member"
+
+AnyHandler = BaseHandler[Any, Any, Any]
+"""What a feature module's `handlers()` returns."""
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):

@@ -7,8 +7,9 @@ import logging
 from telegram import Chat, Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot.inbox import is_transient
 from handlers.access import command_for_us
-from handlers.context import BotContext
+from handlers.context import AnyHandler, BotContext
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ async def unknown(update: Update, context: BotContext) -> None:
 
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its traceback and tell the user politely."""
+    if is_transient(context.error):
+        log.warning("Bot API failure, the inbox handles the update again: %s", context.error)
+        return  # telling the user would meet the same failure; the next attempt answers
     log.error("update failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
@@ -51,7 +55,7 @@ class _CommandForThisBot(filters.MessageFilter):
         return command_for_us(message.text, message.get_bot().username)
 
 
-def handlers() -> list[object]:
+def handlers() -> list[AnyHandler]:
     """Catch-all handlers, tried last."""
     group_commands = _CommandForThisBot() & filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
     private_text = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

@@ -12,7 +12,7 @@ from bot import callbacks as cb
 from bot.domain import Role
 from handlers import keyboards, views
 from handlers.access import refuse
-from handlers.context import BotContext
+from handlers.context import AnyHandler, BotContext
 from storage.invitations import Redemption
 
 INVITATION_VALID_FOR = timedelta(days=7)
@@ -68,6 +68,7 @@ async def invite(update: Update, context: BotContext) -> None:
         created_by=context.member.telegram_id,
         now=context.services.clock.now(),
         valid_for=INVITATION_VALID_FOR,
+        idempotency_key=f"m:{message.chat_id}:{message.message_id}",
     )
     link = f"https://t.me/{context.bot.username}?start={invitation.code}"
     expires = invitation.expires_at.astimezone(context.services.settings.tz)
@@ -106,7 +107,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     await query.edit_message_text(context.t("lang.changed"))
 
 
-def handlers() -> list[object]:
+def handlers() -> list[AnyHandler]:
     """Registration, help, language and invitation handlers."""
     return [
         CommandHandler("start", start, filters=PRIVATE),

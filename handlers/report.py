@@ -28,7 +28,7 @@ from bot.reporting import (
 )
 from handlers import keyboards, views
 from handlers.access import refuse
-from handlers.context import BotContext
+from handlers.context import AnyHandler, BotContext
 from storage.records import NewReport
 
 CHOOSE_INDICATOR, CHOOSE_COUNT, CHOOSE_DAY, CONFIRM = range(4)
@@ -368,7 +368,7 @@ def conversation(timeout: timedelta) -> ConversationHandler[BotContext]:
     )
 
 
-def handlers() -> list[object]:
+def handlers() -> list[AnyHandler]:
     """Every reporting handler, in the order they must be tried."""
     return [
         CommandHandler("report", one_line, filters=PRIVATE, has_args=True),

@@ -8,10 +8,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
+from bot.i18n import Markup
 from bot.progress import week_bounds
 from handlers import keyboards, views
 from handlers.access import refuse
-from handlers.context import BotContext
+from handlers.context import AnyHandler, BotContext
 
 UNDO_WINDOW = timedelta(hours=24)
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -52,7 +53,7 @@ async def undo(update: Update, context: BotContext) -> None:
     await update.message.reply_text(
         context.t(
             "undo.ask",
-            line=views.Markup(views.report_line(context, report)),
+            line=Markup(views.report_line(context, report)),
             day=views.full_day(context, report.report_date),
         ),
         reply_markup=keyboards.confirm_undo(context, report.id),
@@ -89,13 +90,13 @@ async def undo_answer(update: Update, context: BotContext) -> None:
     await query.edit_message_text(
         context.t(
             "undo.done",
-            line=views.Markup(views.report_line(context, report)),
+            line=Markup(views.report_line(context, report)),
             day=views.full_day(context, report.report_date),
         )
     )
 
 
-def handlers() -> list[object]:
+def handlers() -> list[AnyHandler]:
     """Review and correction handlers."""
     return [
         CommandHandler("today", today, filters=PRIVATE),

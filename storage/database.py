@@ -11,6 +11,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.handling import stamp
+
 log = logging.getLogger(__name__)
 
 _PRAGMAS = (
@@ -95,6 +97,7 @@ class Database:
             await connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
+                await stamp(connection)
             except BaseException:
                 await asyncio.shield(connection.execute("ROLLBACK"))
                 raise

@@ -46,14 +46,37 @@ class InvitationRepo:
         self._db = db
 
     async def create(
-        self, *, code: str, unit_code: str, role: Role, created_by: int, now: datetime, valid_for: timedelta
+        self,
+        *,
+        code: str,
+        unit_code: str,
+        role: Role,
+        created_by: int,
+        now: datetime,
+        valid_for: timedelta,
+        idempotency_key: str | None = None,
     ) -> Invitation:
-        """Store a new invitation and audit it."""
+        """Store a new invitation and audit it; with a key already used, return that invitation instead."""
         async with self._db.write() as connection:
+            if idempotency_key is not None:
+                async with connection.execute(
+                    "SELECT * FROM invitations WHERE idempotency_key = ?", (idempotency_key,)
+                ) as cursor:
+                    existing = await cursor.fetchone()
+                if existing is not None:
+                    return _invitation_from_row(existing)
             await connection.execute(
-                "INSERT INTO invitations (code, unit_code, role, created_by, created_at, expires_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (code, unit_code, role.value, created_by, now.isoformat(), (now + valid_for).isoformat()),
+                "INSERT INTO invitations (code, unit_code, role, created_by, created_at, expires_at,"
+                " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    code,
+                    unit_code,
+                    role.value,
+                    created_by,
+                    now.isoformat(),
+                    (now + valid_for).isoformat(),
+                    idempotency_key,
+                ),
             )
             await audit.record(
                 connection,

@@ -8,10 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-
 from bot.app import FieldBot, build_application
 from bot.clock import SettableClock
+from bot.runner import Runner
 from bot.sandbox.records import SentMessage
 from bot.sandbox.standin import BotApiStandIn
 from bot.settings import Settings, load_settings
@@ -29,30 +28,21 @@ class Harness:
     clock: SettableClock
     settings: Settings
     app: FieldBot | None = None
+    runner: Runner | None = None
     names: dict[int, str] = field(default_factory=dict)
 
     async def start(self) -> None:
-        """Build and start the bot against the stand-in."""
+        """Build the bot and run it against the stand-in, through the inbox like `python -m bot run`."""
         self.app = build_application(self.settings, clock=self.clock)
-        await self.app.initialize()
-        if self.app.post_init is not None:
-            await self.app.post_init(self.app)
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
-        await self.app.start()
+        self.runner = Runner(self.app, poll_timeout=1)
+        await self.runner.start()
 
     async def stop(self) -> None:
-        """Stop polling and shut the application down."""
-        if self.app is None:
+        """Stop fetching, finish the updates in hand and shut the application down."""
+        if self.runner is None:
             return
-        assert self.app.updater is not None
-        if self.app.updater.running:
-            await self.app.updater.stop()
-        if self.app.running:
-            await self.app.stop()
-        await self.app.shutdown()
-        if self.app.post_shutdown is not None:
-            await self.app.post_shutdown(self.app)
+        await self.runner.stop()
+        self.runner = None
         self.app = None
 
     async def restart(self) -> None:

@@ -1,0 +1,101 @@
+"""The durable inbox: updates as Telegram sent them, the polling offset, what is done.
+
+Transport bookkeeping rather than data about people or reports, so these writes are not
+audited; what a handler does with an update is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A stored update that has not been handled to the end."""
+
+    update_id: int
+    payload: str
+    writes: int
+
+
+@dataclass(frozen=True, slots=True)
+class InboxCounts:
+    """How many stored updates are waiting and how many are done."""
+
+    pending: int
+    done: int
+
+
+class InboxRepo:
+    """Reads and writes the inbox tables."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def store(
+        self, *, updates: Sequence[tuple[int, str]], next_offset: int | None, now: datetime
+    ) -> list[int]:
+        """Insert the updates not seen before, and the next offset, in one transaction; return the new ids."""
+        fresh: list[int] = []
+        async with self._db.write() as connection:
+            for update_id, payload in updates:
+                cursor = await connection.execute(
+                    "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+                    (update_id, payload, now.isoformat()),
+                )
+                if cursor.rowcount == 1:
+                    fresh.append(update_id)
+            if next_offset is not None:
+                await connection.execute(
+                    "INSERT INTO inbox_offset (id, next_offset) VALUES (1, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET next_offset = MAX(next_offset, excluded.next_offset)",
+                    (next_offset,),
+                )
+        return fresh
+
+    async def next_offset(self) -> int | None:
+        """The offset to ask Telegram for next, if polling ever stored one."""
+        async with self._db.read() as connection:
+            async with connection.execute("SELECT next_offset FROM inbox_offset WHERE id = 1") as cursor:
+                row = await cursor.fetchone()
+        return int(row[0]) if row else None
+
+    async def pending(self) -> list[InboxItem]:
+        """Every stored update not yet done, oldest first."""
+        async with self._db.read() as connection:
+            async with connection.execute(
+                "SELECT update_id, payload, writes FROM inbox WHERE done_at IS NULL ORDER BY update_id"
+            ) as cursor:
+                return [InboxItem(row[0], row[1], row[2]) async for row in cursor]
+
+    async def mark_done(self, *, update_ids: Sequence[int], now: datetime) -> None:
+        """Record that these updates were handled to the end."""
+        if not update_ids:
+            return
+        async with self._db.write() as connection:
+            await connection.executemany(
+                "UPDATE inbox SET done_at = ? WHERE update_id = ? AND done_at IS NULL",
+                [(now.isoformat(), update_id) for update_id in update_ids],
+            )
+
+    async def prune(self, *, done_before: datetime) -> int:
+        """Forget updates done before the instant, so that a flood cannot grow the file without bound."""
+        async with self._db.write() as connection:
+            cursor = await connection.execute(
+                "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (done_before.isoformat(),)
+            )
+            return cursor.rowcount
+
+    async def counts(self) -> InboxCounts:
+        """How many stored updates wait and how many are done."""
+        async with self._db.read() as connection:
+            async with connection.execute(
+                "SELECT COUNT(*) - COUNT(done_at), COUNT(done_at) FROM inbox"
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return InboxCounts(pending=int(row[0]), done=int(row[1]))
