@@ -8,7 +8,9 @@ from bot.clock import Clock
 from bot.i18n import Catalog
 from bot.plan import Plan
 from bot.settings import Settings
+from storage.audit import AuditRepo
 from storage.database import Database
+from storage.figures import FigureRepo
 from storage.invitations import InvitationRepo
 from storage.reports import ReportRepo
 from storage.users import UserRepo
@@ -22,11 +24,20 @@ class Repositories:
     users: UserRepo
     invitations: InvitationRepo
     reports: ReportRepo
+    figures: FigureRepo
+    audit: AuditRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
         """Create every repository over one open database."""
-        return cls(db=db, users=UserRepo(db), invitations=InvitationRepo(db), reports=ReportRepo(db))
+        return cls(
+            db=db,
+            users=UserRepo(db),
+            invitations=InvitationRepo(db),
+            reports=ReportRepo(db),
+            figures=FigureRepo(db),
+            audit=AuditRepo(db),
+        )
 
 
 class Services:
