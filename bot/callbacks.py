@@ -95,6 +95,14 @@ class ChooseLanguage:
     language: Language
 
 
+@dataclass(frozen=True)
+class OfficersPage:
+    """/officers: show another page of the list (unit None = every unit)."""
+
+    unit: str | None
+    page: int
+
+
 CallbackData = (
     PickIndicator
     | PickCount
@@ -107,6 +115,7 @@ CallbackData = (
     | ConfirmUndo
     | KeepReport
     | ChooseLanguage
+    | OfficersPage
 )
 
 _PATTERNS: list[tuple[re.Pattern[str], type]] = [
@@ -121,6 +130,7 @@ _PATTERNS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(r"^u:(\d{1,12})$"), ConfirmUndo),
     (re.compile(r"^u:x$"), KeepReport),
     (re.compile(r"^l:(zh|en)$"), ChooseLanguage),
+    (re.compile(rf"^o:({_ID}|\*):(\d{{1,4}})$"), OfficersPage),
 ]
 
 PATTERN_REPORT_FLOW = r"^r:(i|c|o|d|ok|x):"
@@ -156,6 +166,8 @@ def encode(data: CallbackData) -> str:
             text = "u:x"
         case ChooseLanguage(language):
             text = f"l:{language.value}"
+        case OfficersPage(unit, page):
+            text = f"o:{unit or '*'}:{page}"
     if len(text.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data too long: {text!r}")
     return text
@@ -187,4 +199,6 @@ def _build(kind: type, parts: tuple[str, ...]) -> CallbackData:
         return ConfirmUndo(int(parts[0]))
     if kind is ChooseLanguage:
         return ChooseLanguage(Language(parts[0]))
+    if kind is OfficersPage:
+        return OfficersPage(None if parts[0] == "*" else parts[0], int(parts[1]))
     return kind()  # type: ignore[no-any-return]

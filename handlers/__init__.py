@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BaseHandler, TypeHandler
 
-from handlers import access, fallbacks, figures, people, report, review
+from handlers import access, audit, fallbacks, figures, people, report, review, staff
 
 GATE_GROUP = -1
 
@@ -20,6 +20,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *report.handlers(),
         *review.handlers(),
         *figures.handlers(),
+        *staff.handlers(),
+        *audit.handlers(),
         *fallbacks.handlers(),
     ]  # type: ignore[list-item]
     application.add_handlers(features)
