@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | check-plan | export`."""
+"""Command line: `python -m bot run | check-plan | export | backup`."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def check_plan(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    """Export every report as CSV."""
+    """Export every report as CSV, or a year's reports and progress as an .xlsx workbook."""
     from bot.export import export_csv_file
 
     settings = _settings()
@@ -73,9 +73,41 @@ def export(args: argparse.Namespace) -> int:
         print(f"DATABASE_PATH: {settings.database_path} does not exist", file=sys.stderr)
         return 1
     out = Path(args.out) if args.out else None
+    if args.format == "xlsx":
+        return export_workbook(settings, out, args.year)
     rows = asyncio.run(export_csv_file(settings.database_path, out, year=args.year))
     if out is not None:
         print(f"{rows} reports written to {out}", file=sys.stderr)
+    return 0
+
+
+def export_workbook(settings: Settings, out: Path | None, year: int | None) -> int:
+    """Write the .xlsx export of a year (this year in TIMEZONE by default)."""
+    from datetime import datetime
+
+    from bot.export import export_xlsx_file
+    from bot.i18n import Catalog
+
+    try:
+        plan = load_plan(settings.plan_path)
+    except PlanError as error:
+        print(f"{settings.plan_path}: {error}", file=sys.stderr)
+        return 1
+    today = datetime.now(settings.tz).date()
+    chosen = year or today.year
+    rows = asyncio.run(
+        export_xlsx_file(
+            settings.database_path,
+            out,
+            plan=plan,
+            catalog=Catalog.load(),
+            year=chosen,
+            today=today,
+            tz=settings.tz,
+        )
+    )
+    if out is not None:
+        print(f"{rows} reports of {chosen} and the progress sheet written to {out}", file=sys.stderr)
     return 0
 
 
@@ -88,7 +120,7 @@ def parser() -> argparse.ArgumentParser:
     plan.add_argument("path", nargs="?", help="plan file (default: PLAN_PATH)")
     plan.set_defaults(handler=check_plan)
     out = commands.add_parser("export", help="export every report")
-    out.add_argument("--format", choices=["csv"], default="csv")
+    out.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     out.add_argument("--year", type=int)
     out.add_argument("--out", help="file to write (default: standard output)")
     out.set_defaults(handler=export)

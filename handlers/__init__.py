@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BaseHandler, TypeHandler
 
-from handlers import access, audit, fallbacks, figures, people, report, review, staff
+from handlers import access, audit, export, fallbacks, figures, people, report, review, staff
 
 GATE_GROUP = -1
 
@@ -22,6 +22,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *figures.handlers(),
         *staff.handlers(),
         *audit.handlers(),
+        *export.handlers(),
         *fallbacks.handlers(),
     ]  # type: ignore[list-item]
     application.add_handlers(features)
