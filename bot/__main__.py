@@ -111,6 +111,28 @@ def export_workbook(settings: Settings, out: Path | None, year: int | None) -> i
     return 0
 
 
+def backup(args: argparse.Namespace) -> int:
+    """Take an online backup of the database to a file and check it, or check an existing one."""
+    from storage.backup import BackupError, integrity_problems, take_backup
+
+    target = Path(args.file)
+    if args.check:
+        problems = integrity_problems(target)
+        for problem in problems:
+            print(f"{target}: {problem}", file=sys.stderr)
+        if not problems:
+            print(f"{target}: integrity check ok", file=sys.stderr)
+        return 1 if problems else 0
+    settings = _settings()
+    try:
+        take_backup(settings.database_path, target)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"backup of {settings.database_path} written to {target}; integrity check ok", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's arguments."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
@@ -124,6 +146,10 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--year", type=int)
     out.add_argument("--out", help="file to write (default: standard output)")
     out.set_defaults(handler=export)
+    copy = commands.add_parser("backup", help="take an online backup of the database and check it")
+    copy.add_argument("file", help="backup file to write (replaced atomically)")
+    copy.add_argument("--check", action="store_true", help="only check an existing backup file")
+    copy.set_defaults(handler=backup)
     return root
 
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     report_days_back: int = Field(default=7, ge=0, le=366)
     night_shift_until: time = time(5, 0)
     log_level: str = "INFO"
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=1, le=3650)
+    backup_time: time = time(3, 0)
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -38,6 +41,11 @@ class Settings(BaseSettings):
         if not _TOKEN_SHAPE.match(value.get_secret_value().strip()):
             raise ValueError("does not look like a token from BotFather (digits:letters)")
         return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _no_backup_dir(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_api_base_url")
     @classmethod
