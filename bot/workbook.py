@@ -32,7 +32,6 @@ from storage.records import ExportRow
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-INTEGER_FORMAT = "0"
 DECIMAL_FORMAT = "0.00"
 PERCENT_FORMAT = "0.0"
 MIN_WIDTH = 6
@@ -73,9 +72,6 @@ _FORMATS = {
     "report_date": DATE_FORMAT,
     "received_at": DATETIME_FORMAT,
     "voided_at": DATETIME_FORMAT,
-    "report_id": INTEGER_FORMAT,
-    "officer_id": INTEGER_FORMAT,
-    "count": INTEGER_FORMAT,
     "target": DECIMAL_FORMAT,
     "actual": DECIMAL_FORMAT,
     "achievement": PERCENT_FORMAT,
@@ -213,10 +209,8 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[Cell]], columns: Seq
         if fixed is not None:
             widths[index] = max(widths[index], fixed)
             continue
-        for row in rows:
-            value = row[index]
-            if value is not None:
-                widths[index] = max(widths[index], display_width(str(value)) + 2)
+        distinct = {str(row[index]) for row in rows if row[index] is not None}
+        widths[index] = max([widths[index], *(display_width(text) + 2 for text in distinct)])
     return [min(max(width, MIN_WIDTH), MAX_WIDTH) for width in widths]
 
 

@@ -193,6 +193,8 @@ def greeting(context: BotContext, member: Member) -> str:
 def help_text(context: BotContext, role: Role) -> str:
     """The commands a role may use."""
     keys = ["help.officer"]
+    if role in (Role.CHIEF, Role.ADMIN):
+        keys.append("help.export")
     if role is Role.ADMIN:
-        keys.append("help.admin")
+        keys.extend(("help.admin", "help.admin_tools"))
     return "\n".join(context.t(key) for key in keys)

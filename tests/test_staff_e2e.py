@@ -192,3 +192,12 @@ async def test_chiefs_and_officers_are_refused(people: Harness, user: int) -> No
     await people.standin.no_message(user)
     assert "僅供基隆市警察局已登錄同仁使用" in (people.standin.answered_callbacks[-1][1] or "")
     assert all("已登錄人員" not in (message.text or "") for message in people.standin.messages_to(user))
+
+
+async def test_help_shows_each_role_its_commands(people: Harness) -> None:
+    admin = (await people.say(ADMIN_ID, "/help")).plain_text or ""
+    chief = (await people.say(CHIEF, "/help")).plain_text or ""
+    officer = (await people.say(OFFICER, "/help")).plain_text or ""
+    assert "/set" in admin and "/audit" in admin and "/export" in admin
+    assert "/export" in chief and "/set" not in chief
+    assert "/export" not in officer and "/officers" not in officer
