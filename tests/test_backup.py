@@ -162,3 +162,17 @@ async def test_nightly_job_takes_backups_and_keeps_the_newest(backed_up: Harness
 async def test_no_job_without_backup_dir(harness: Harness) -> None:
     assert harness.app is not None and harness.app.job_queue is not None
     assert harness.app.job_queue.get_jobs_by_name(JOB_NAME) == ()
+
+
+def test_backup_settings() -> None:
+    from bot.settings import SettingsError, load_settings
+
+    assert load_settings(backup_dir="").backup_dir is None
+    settings = load_settings(backup_dir="/srv/backups", backup_keep="7", backup_time="01:15")
+    assert (settings.backup_dir, settings.backup_keep, settings.backup_time.hour) == (
+        Path("/srv/backups"),
+        7,
+        1,
+    )
+    with pytest.raises(SettingsError, match="BACKUP_KEEP"):
+        load_settings(backup_keep="0")
