@@ -157,10 +157,10 @@ def _value_text(indicator: Indicator, value: FigureValue) -> str:
     return value.text() + suffix
 
 
-def saved(context: BotContext, indicator: Indicator, saved: FigureSaved, line: str, author: str) -> str:
+def saved(context: BotContext, indicator: Indicator, result: FigureSaved, line: str, author: str) -> str:
     """The answer to a /set: the progress line and what the entry replaced (entered by `author`)."""
     text = context.t("figure.saved", line=Markup(line))
-    previous: FigureEntry | None = saved.previous
+    previous: FigureEntry | None = result.previous
     if previous is None:
         return text + "\n" + context.t("figure.first_entry")
     when = previous.entered_at.astimezone(context.services.settings.tz)
