@@ -145,8 +145,9 @@ def _decimals(value: Decimal) -> int:
 
 def _parse_rate(text: str) -> FigureValue:
     parts = text.split("/")
-    counts = [parse_int(part) for part in parts] if len(parts) == 2 else []
-    if len(counts) != 2 or counts[0] is None or counts[1] is None or counts[0] < 0 or counts[1] < 0:
+    numbers = [parse_int(part) for part in parts] if len(parts) == 2 else []
+    counts = [number for number in numbers if number is not None and number >= 0]
+    if len(counts) != 2:
         raise FigureInputError(FigureProblem.NOT_A_RATE)
     numerator, denominator = counts
     if denominator == 0:

@@ -6,11 +6,10 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram.ext import Application
+from telegram.ext import Application, CallbackContext
 
 from bot.backups import backup_and_prune
 from bot.services import Services
-from handlers.context import BotContext
 from storage.backup import BackupError
 
 log = logging.getLogger(__name__)
@@ -18,7 +17,7 @@ log = logging.getLogger(__name__)
 JOB_NAME = "nightly-backup"
 
 
-async def nightly_backup(context: BotContext) -> None:
+async def nightly_backup(context: CallbackContext[Any, Any, Any, Services]) -> None:
     """Take tonight's backup and keep the newest BACKUP_KEEP; log, never raise, on failure."""
     services: Services = context.bot_data
     settings = services.settings

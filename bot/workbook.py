@@ -12,7 +12,7 @@ import io
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +21,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from bot.domain import NOTHING_TO_REPORT, Language
 from bot.figures import plain_number
@@ -214,10 +213,22 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[Cell]], columns: Seq
     return [min(max(width, MIN_WIDTH), MAX_WIDTH) for width in widths]
 
 
+def _excel_value(value: Cell) -> str | float | datetime | None:
+    """A cell value as openpyxl writes it: decimals as numbers, dates as midnight."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, time())
+    return value
+
+
 def _write_sheet(
-    sheet: WriteOnlyWorksheet, headers: Sequence[str], rows: Sequence[Sequence[Cell]], columns: Sequence[str]
+    sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[Cell]], columns: Sequence[str]
 ) -> None:
-    """Widths, frozen header, bold header row, then the rows with number and date formats."""
+    """Widths, frozen header, bold header row, then the rows with number and date formats.
+
+    `sheet` is openpyxl's write-only sheet (its stubs lack the layout attributes it has).
+    """
     for index, width in enumerate(_widths(headers, rows, columns), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
@@ -234,9 +245,9 @@ def _write_sheet(
         cells: list[Any] = []
         for value, number_format in zip(row, formats, strict=True):
             if number_format is None or value is None:
-                cells.append(value)
+                cells.append(_excel_value(value))
                 continue
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=_excel_value(value))
             cell.number_format = number_format
             cells.append(cell)
         sheet.append(cells)
