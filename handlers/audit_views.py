@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from handlers.context import BotContext
-from storage.records import AuditEntry
+from storage.records import LoggedChange
 
 MAX_VALUE_CHARS = 60
 MAX_MESSAGE_CHARS = 4000
@@ -37,7 +37,7 @@ def _action(context: BotContext, action: str) -> str:
     return context.label(key) if context.services.catalog.has(context.language, key) else action
 
 
-def entry_text(context: BotContext, entry: AuditEntry) -> str:
+def entry_text(context: BotContext, entry: LoggedChange) -> str:
     """One change: when, who, what, and old → new."""
     who = context.label("audit.system") if entry.actor_id is None else entry.actor_name or str(entry.actor_id)
     text = context.t(
@@ -52,7 +52,7 @@ def entry_text(context: BotContext, entry: AuditEntry) -> str:
     return text + "\n" + context.t("audit.values", old=_value(entry.old_value), new=_value(entry.new_value))
 
 
-def audit_text(context: BotContext, entries: list[AuditEntry]) -> str:
+def audit_text(context: BotContext, entries: list[LoggedChange]) -> str:
     """The latest changes, newest first, as many as fit in one message."""
     if not entries:
         return context.t("audit.empty")

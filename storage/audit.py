@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.database import Database
-from storage.records import AuditEntry
+from storage.records import LoggedChange
 
 
 def _encode(value: object) -> str | None:
@@ -42,7 +42,7 @@ class AuditRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def latest(self, *, limit: int) -> list[AuditEntry]:
+    async def latest(self, *, limit: int) -> list[LoggedChange]:
         """The newest `limit` rows, newest first, with the actor's name."""
         async with (
             self._db.read() as connection,
@@ -53,7 +53,7 @@ class AuditRepo:
             ) as cursor,
         ):
             return [
-                AuditEntry(
+                LoggedChange(
                     id=row[0],
                     at=datetime.fromisoformat(row[1]),
                     actor_id=row[2],

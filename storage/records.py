@@ -106,8 +106,8 @@ class MemberChange:
 
 
 @dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One row of the audit trail, with the actor's name when known."""
+class LoggedChange:
+    """One row of the audit trail as read back, with the actor's name when known."""
 
     id: int
     at: datetime
