@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | check-plan | export | demo`."""
+"""Command line: `python -m bot run | check-plan | export | backup | demo`."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def check_plan(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    """Export every report as CSV."""
+    """Export every report as CSV, or a year's reports and progress as an .xlsx workbook."""
     from bot.export import export_csv_file
 
     settings = _settings()
@@ -72,6 +72,8 @@ def export(args: argparse.Namespace) -> int:
         print(f"DATABASE_PATH: {settings.database_path} does not exist", file=sys.stderr)
         return 1
     out = Path(args.out) if args.out else None
+    if args.format == "xlsx":
+        return export_workbook(settings, out, args.year)
     rows = asyncio.run(export_csv_file(settings.database_path, out, year=args.year))
     if out is not None:
         print(f"{rows} reports written to {out}", file=sys.stderr)
@@ -109,6 +111,58 @@ def _demo_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser
     sim.set_defaults(handler=demo)
 
 
+def export_workbook(settings: Settings, out: Path | None, year: int | None) -> int:
+    """Write the .xlsx export of a year (this year in TIMEZONE by default)."""
+    from datetime import datetime
+
+    from bot.export import export_xlsx_file
+    from bot.i18n import Catalog
+
+    try:
+        plan = load_plan(settings.plan_path)
+    except PlanError as error:
+        print(f"{settings.plan_path}: {error}", file=sys.stderr)
+        return 1
+    today = datetime.now(settings.tz).date()
+    chosen = year or today.year
+    rows = asyncio.run(
+        export_xlsx_file(
+            settings.database_path,
+            out,
+            plan=plan,
+            catalog=Catalog.load(),
+            year=chosen,
+            today=today,
+            tz=settings.tz,
+        )
+    )
+    if out is not None:
+        print(f"{rows} reports of {chosen} and the progress sheet written to {out}", file=sys.stderr)
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    """Take an online backup of the database to a file and check it, or check an existing one."""
+    from storage.backup import BackupError, integrity_problems, take_backup
+
+    target = Path(args.file)
+    if args.check:
+        problems = integrity_problems(target)
+        for problem in problems:
+            print(f"{target}: {problem}", file=sys.stderr)
+        if not problems:
+            print(f"{target}: integrity check ok", file=sys.stderr)
+        return 1 if problems else 0
+    settings = _settings()
+    try:
+        take_backup(settings.database_path, target)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"backup of {settings.database_path} written to {target}; integrity check ok", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's arguments."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
@@ -118,11 +172,17 @@ def parser() -> argparse.ArgumentParser:
     plan.add_argument("path", nargs="?", help="plan file (default: PLAN_PATH)")
     plan.set_defaults(handler=check_plan)
     out = commands.add_parser("export", help="export every report")
-    out.add_argument("--format", choices=["csv"], default="csv")
+    out.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     out.add_argument("--year", type=int)
     out.add_argument("--out", help="file to write (default: standard output)")
     out.set_defaults(handler=export)
     _demo_arguments(commands)
+
+
+    copy = commands.add_parser("backup", help="take an online backup of the database and check it")
+    copy.add_argument("file", help="backup file to write (replaced atomically)")
+    copy.add_argument("--check", action="store_true", help="only check an existing backup file")
+    copy.set_defaults(handler=backup)
     return root
 
 

@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
+from bot import jobs_backup
 from bot.clock import Clock, SystemClock
 from bot.domain import Language
 from bot.i18n import Catalog
@@ -62,6 +63,7 @@ def build_application(
         clock=clock or SystemClock(),
     )
     handlers.register(application)
+    jobs_backup.schedule(application)
     return application
 
 

@@ -96,6 +96,14 @@ class ChooseLanguage:
     language: Language
 
 
+@dataclass(frozen=True)
+class OfficersPage:
+    """/officers: show another page of the list (unit None = every unit)."""
+
+    unit: str | None
+    page: int
+
+
 CallbackData = (
     PickIndicator
     | PickCount
@@ -108,6 +116,7 @@ CallbackData = (
     | ConfirmUndo
     | KeepReport
     | ChooseLanguage
+    | OfficersPage
 )
 
 Builder = Callable[[tuple[str, ...]], CallbackData]
@@ -135,6 +144,10 @@ _PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(r"^u:(\d{1,12})$"), lambda p: ConfirmUndo(int(p[0]))),
     (re.compile(r"^u:x$"), lambda p: KeepReport()),
     (re.compile(r"^l:(zh|en)$"), lambda p: ChooseLanguage(Language(p[0]))),
+    (
+        re.compile(rf"^o:({_ID}|\*):(\d{{1,4}})$"),
+        lambda p: OfficersPage(None if p[0] == "*" else p[0], int(p[1])),
+    ),
 ]
 
 def encode(data: CallbackData) -> str:
@@ -162,6 +175,8 @@ def encode(data: CallbackData) -> str:
             text = "u:x"
         case ChooseLanguage(language):
             text = f"l:{language.value}"
+        case OfficersPage(unit, page):
+            text = f"o:{unit or '*'}:{page}"
     if len(text.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data too long: {text!r}")
     return text

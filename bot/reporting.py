@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.plan import Indicator, Plan
+from bot.screening import find_personal_data
 from bot.text_input import clean, parse_int, tokens
 
 MAX_NOTE_LENGTH = 200
@@ -29,6 +30,7 @@ class Problem(StrEnum):
     DATE_IN_FUTURE = "date_in_future"
     DATE_TOO_OLD = "date_too_old"
     NOTE_TOO_LONG = "note_too_long"
+    NOTE_PERSONAL_DATA = "note_personal_data"
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,15 @@ def looks_like_day(text: str) -> bool:
 
 
 def check_note(text: str) -> str | None:
-    """Return the cleaned note (None when empty), refusing one that is too long."""
+    """Return the cleaned note (None when empty), refusing one too long or with personal data."""
     note = clean(text)
     if not note:
         return None
     if len(note) > MAX_NOTE_LENGTH:
         raise ReportInputError(Problem.NOTE_TOO_LONG, {"maximum": MAX_NOTE_LENGTH})
+    found = find_personal_data(note)
+    if found is not None:
+        raise ReportInputError(Problem.NOTE_PERSONAL_DATA, {"found": found})
     return note
 
 

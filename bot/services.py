@@ -8,7 +8,9 @@ from bot.clock import Clock
 from bot.i18n import Catalog
 from bot.plan import Plan
 from bot.settings import Settings
+from storage.audit import AuditRepo
 from storage.database import Database
+from storage.figures import FigureRepo
 from storage.inbox import InboxRepo
 from storage.invitations import InvitationRepo
 from storage.refusals import RefusalRepo
@@ -26,6 +28,8 @@ class Repositories:
     reports: ReportRepo
     inbox: InboxRepo
     refusals: RefusalRepo
+    figures: FigureRepo
+    audit: AuditRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -37,6 +41,8 @@ class Repositories:
             reports=ReportRepo(db),
             inbox=InboxRepo(db),
             refusals=RefusalRepo(db),
+            figures=FigureRepo(db),
+            audit=AuditRepo(db),
         )
 
 

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=0, le=65535)
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=1, le=3650)
+    backup_time: time = time(3, 0)
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -43,6 +46,11 @@ class Settings(BaseSettings):
         if not _TOKEN_SHAPE.match(value.get_secret_value().strip()):
             raise ValueError("does not look like a token from BotFather (digits:letters)")
         return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _no_backup_dir(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_api_base_url")
     @classmethod

@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BaseHandler, TypeHandler
 
-from handlers import access, fallbacks, people, report, review
+from handlers import access, audit, export, fallbacks, figures, people, report, review, staff
 
 GATE_GROUP = -1
 
@@ -19,6 +19,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *people.handlers(),
         *report.handlers(),
         *review.handlers(),
+        *figures.handlers(),
+        *staff.handlers(),
+        *audit.handlers(),
+        *export.handlers(),
         *fallbacks.handlers(),
     ]
     application.add_handlers(features)

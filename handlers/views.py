@@ -8,6 +8,7 @@ from bot.domain import NOTHING_TO_REPORT, Role
 from bot.i18n import Markup
 from bot.plan import Indicator
 from bot.reporting import ReportInputError
+from bot.screening import PersonalData
 from handlers.context import BotContext
 from handlers.keyboards import indicator_label
 from storage.records import Member, Report
@@ -46,6 +47,9 @@ def input_problem(context: BotContext, error: ReportInputError) -> str:
         name: full_day(context, value) if isinstance(value, date) else value
         for name, value in error.details.items()
     }
+    for name, value in error.details.items():
+        if isinstance(value, PersonalData):
+            values[name] = context.label(f"problem.found_{value.value}")
     if error.problem.value == "unknown_indicator" or error.problem.value == "usage":
         values["indicators"] = Markup(indicator_list(context))
     return context.t(f"problem.{error.problem.value}", **values)
@@ -189,6 +193,8 @@ def greeting(context: BotContext, member: Member) -> str:
 def help_text(context: BotContext, role: Role) -> str:
     """The commands a role may use."""
     keys = ["help.officer"]
+    if role in (Role.CHIEF, Role.ADMIN):
+        keys.append("help.export")
     if role is Role.ADMIN:
-        keys.append("help.admin")
+        keys.extend(("help.admin", "help.admin_tools"))
     return "\n".join(context.t(key) for key in keys)

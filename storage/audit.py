@@ -9,6 +9,9 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.database import Database
+from storage.records import LoggedChange
+
 
 def _encode(value: object) -> str | None:
     if value is None:
@@ -56,3 +59,34 @@ async def record_many(connection: aiosqlite.Connection, entries: Iterable[AuditE
             for e in entries
         ),
     )
+
+
+class AuditRepo:
+    """Reads the audit trail (rows are written by `record` inside each change's transaction)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def latest(self, *, limit: int) -> list[LoggedChange]:
+        """The newest `limit` rows, newest first, with the actor's name."""
+        async with (
+            self._db.read() as connection,
+            connection.execute(
+                "SELECT a.id, a.at, a.actor_id, u.full_name, a.action, a.subject, a.old_value, a.new_value"
+                " FROM audit a LEFT JOIN users u ON u.telegram_id = a.actor_id ORDER BY a.id DESC LIMIT ?",
+                (limit,),
+            ) as cursor,
+        ):
+            return [
+                LoggedChange(
+                    id=row[0],
+                    at=datetime.fromisoformat(row[1]),
+                    actor_id=row[2],
+                    actor_name=row[3],
+                    action=row[4],
+                    subject=row[5],
+                    old_value=row[6],
+                    new_value=row[7],
+                )
+                async for row in cursor
+            ]

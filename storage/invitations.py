@@ -144,3 +144,40 @@ class InvitationRepo:
             )
             member = await fetch_member(connection, telegram_id)
         return Redemption.REGISTERED, member
+
+    async def open_invitations(self, *, now: datetime) -> list[Invitation]:
+        """Invitations not yet used, revoked or expired, oldest first."""
+        async with self._db.read() as connection:
+            async with connection.execute(
+                "SELECT * FROM invitations WHERE used_by IS NULL AND revoked_at IS NULL"
+                " ORDER BY created_at, code"
+            ) as cursor:
+                invitations = [_invitation_from_row(row) async for row in cursor]
+        return [invitation for invitation in invitations if invitation.expires_at > now]
+
+    async def revoke(self, *, code: str, revoked_by: int, now: datetime) -> Invitation | None:
+        """Revoke an open invitation and audit it; None if no open invitation has this code."""
+        async with self._db.write() as connection:
+            async with connection.execute("SELECT * FROM invitations WHERE code = ?", (code,)) as cursor:
+                row = await cursor.fetchone()
+            invitation = _invitation_from_row(row) if row else None
+            if (
+                invitation is None
+                or invitation.used_by is not None
+                or invitation.revoked_at is not None
+                or invitation.expires_at <= now
+            ):
+                return None
+            await connection.execute(
+                "UPDATE invitations SET revoked_at = ? WHERE code = ?", (now.isoformat(), code)
+            )
+            await audit.record(
+                connection,
+                at=now,
+                actor_id=revoked_by,
+                action="invitation.revoke",
+                subject=code,
+                old={"state": "open", "unit": invitation.unit_code, "role": invitation.role.value},
+                new={"state": "revoked"},
+            )
+        return invitation

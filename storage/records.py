@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain import Language, Role
+from bot.people import Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,3 +86,34 @@ class ExportRow:
     note: str
     received_at: datetime
     voided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberActivity:
+    """A member with the date of their latest valid report (None if they never reported)."""
+
+    member: Member
+    last_report: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberChange:
+    """The outcome of changing a member, with the member before and after."""
+
+    outcome: Change
+    before: Member | None
+    after: Member | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedChange:
+    """One row of the audit trail as read back, with the actor's name when known."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    action: str
+    subject: str | None
+    old_value: str | None
+    new_value: str | None

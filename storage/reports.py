@@ -155,18 +155,26 @@ class ReportRepo:
         ):
             return {row["indicator"]: int(row["total"]) async for row in cursor}
 
-    async def export_rows(self, *, year: int | None = None) -> AsyncIterator[ExportRow]:
-        """Yield every report, void ones included, for the export, oldest first."""
+    async def export_rows(
+        self, *, year: int | None = None, unit_code: str | None = None
+    ) -> AsyncIterator[ExportRow]:
+        """Yield every report (of one unit, if given), void ones included, for the export, oldest first."""
         query = (
             "SELECT r.id, r.report_date, r.unit_code, r.officer_id, COALESCE(u.full_name, '') AS name,"
             " r.indicator, r.count, COALESCE(r.note, '') AS note, r.received_at, v.voided_at"
             " FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
             " LEFT JOIN users u ON u.telegram_id = r.officer_id"
         )
+        conditions: list[str] = []
         params: tuple[object, ...] = ()
         if year is not None:
-            query += " WHERE r.report_date BETWEEN ? AND ?"
+            conditions.append("r.report_date BETWEEN ? AND ?")
             params = (f"{year:04d}-01-01", f"{year:04d}-12-31")
+        if unit_code is not None:
+            conditions.append("r.unit_code = ?")
+            params = (*params, unit_code)
+        if conditions:
+            query += " WHERE " + " AND ".join(conditions)
         async with self._db.read() as connection:
             async with connection.execute(query + " ORDER BY r.id", params) as cursor:
                 async for row in cursor:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 
 import aiosqlite
 
 from bot.domain import Language, Role
+from bot.people import Change, Standing, removes_last_admin
 from storage import audit
 from storage.database import Database
-from storage.records import Member
+from storage.records import Member, MemberActivity, MemberChange
 
 _COLUMNS = "telegram_id, full_name, username, unit_code, role, language, active, registered_at"
+_PREFIXED = ", ".join(f"u.{column}" for column in _COLUMNS.split(", "))
 
 
 def member_from_row(row: aiosqlite.Row) -> Member:
@@ -102,3 +105,113 @@ class UserRepo:
                 old=before.language,
                 new=language.value,
             )
+
+    async def list_with_activity(self, *, unit_code: str | None = None) -> list[MemberActivity]:
+        """Members of one unit (or all), with the date of their latest valid report."""
+        query = (
+            f"SELECT {_PREFIXED}, (SELECT MAX(r.report_date) FROM reports r"
+            " LEFT JOIN report_voids v ON v.report_id = r.id"
+            " WHERE r.officer_id = u.telegram_id AND v.report_id IS NULL) AS last_report FROM users u"
+        )
+        params: tuple[object, ...] = ()
+        if unit_code is not None:
+            query += " WHERE u.unit_code = ?"
+            params = (unit_code,)
+        async with self._db.read() as connection:
+            async with connection.execute(
+                query + " ORDER BY u.unit_code, u.full_name, u.telegram_id", params
+            ) as cursor:
+                return [
+                    MemberActivity(
+                        member=member_from_row(row),
+                        last_report=date.fromisoformat(row["last_report"]) if row["last_report"] else None,
+                    )
+                    async for row in cursor
+                ]
+
+    async def change_role(
+        self, *, telegram_id: int, role: Role, actor_id: int, now: datetime
+    ) -> MemberChange:
+        """Give a member another role; never demote the last active admin."""
+        return await self._change(
+            telegram_id, actor_id, now, "user.role", "role", role.value, lambda m: Standing(role, m.active)
+        )
+
+    async def move(
+        self, *, telegram_id: int, unit_code: str, actor_id: int, now: datetime
+    ) -> MemberChange:
+        """Move a member to another unit; their past reports keep the unit they were made in."""
+        return await self._change(
+            telegram_id, actor_id, now, "user.move", "unit_code", unit_code, _same_standing
+        )
+
+    async def set_active(
+        self, *, telegram_id: int, active: bool, actor_id: int, now: datetime
+    ) -> MemberChange:
+        """Disable or enable a member; never disable the last active admin."""
+        action = "user.enable" if active else "user.disable"
+        return await self._change(
+            telegram_id, actor_id, now, action, "active", int(active), lambda m: Standing(m.role, active)
+        )
+
+    async def _change(
+        self,
+        telegram_id: int,
+        actor_id: int,
+        now: datetime,
+        action: str,
+        column: str,
+        value: object,
+        standing_after: Callable[[Member], Standing],
+    ) -> MemberChange:
+        """Set one column of a member in one transaction, audited, guarding the last admin."""
+        async with self._db.write() as connection:
+            before = await fetch_member(connection, telegram_id)
+            if before is None:
+                return MemberChange(Change.NOT_FOUND, None, None)
+            async with connection.execute(
+                f"SELECT {column} FROM users WHERE telegram_id = ?", (telegram_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            old = row[0] if row else None
+            if old == value:
+                return MemberChange(Change.UNCHANGED, before, before)
+            async with connection.execute(
+                "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1"
+            ) as cursor:
+                row = await cursor.fetchone()
+            admins = int(row[0]) if row else 0
+            if removes_last_admin(Standing(before.role, before.active), standing_after(before), admins):
+                return MemberChange(Change.LAST_ADMIN, before, before)
+            await connection.execute(
+                f"UPDATE users SET {column} = ? WHERE telegram_id = ?", (value, telegram_id)
+            )
+            await audit.record(
+                connection,
+                at=now,
+                actor_id=actor_id,
+                action=action,
+                subject=str(telegram_id),
+                old={column.removesuffix("_code"): _plain(old)},
+                new={column.removesuffix("_code"): _plain(value)},
+            )
+            after = await fetch_member(connection, telegram_id)
+        return MemberChange(Change.CHANGED, before, after)
+
+    async def active_admins(self) -> list[Member]:
+        """Every active admin."""
+        async with self._db.read() as connection:
+            async with connection.execute(
+                f"SELECT {_COLUMNS} FROM users WHERE role = 'admin' AND active = 1 ORDER BY telegram_id"
+            ) as cursor:
+                return [member_from_row(row) async for row in cursor]
+
+
+def _same_standing(member: Member) -> Standing:
+    """Moving a member keeps their role and whether they are active."""
+    return Standing(member.role, member.active)
+
+
+def _plain(value: object) -> object:
+    """Audit values as people read them: active as true/false."""
+    return bool(value) if isinstance(value, int) and not isinstance(value, bool) else value

@@ -23,6 +23,8 @@ SAMPLES: list[cb.CallbackData] = [
     cb.ConfirmUndo(123456789012),
     cb.KeepReport(),
     cb.ChooseLanguage(Language.EN),
+    cb.OfficersPage(None, 0),
+    cb.OfficersPage("women_children", 46),
 ]
 
 
@@ -34,7 +36,8 @@ def test_round_trip_within_limit(data: cb.CallbackData) -> None:
 
 
 @pytest.mark.parametrize(
-    "forged", ["", "r:ok:dui:3:20261340:0123abcd", "u:-1", "l:fr", "r:i:DUI:zz", "x" * 64]
+    "forged",
+    ["", "r:ok:dui:3:20261340:0123abcd", "u:-1", "l:fr", "r:i:DUI:zz", "x" * 64, "o:P1:1", "o:*:12345"],
 )
 def test_forged_data_is_rejected(forged: str) -> None:
     assert cb.decode(forged) is None

@@ -1,0 +1,71 @@
+"""/export: a file of the reports (CSV) or of reports and progress (.xlsx), sent in the chat."""
+
+from __future__ import annotations
+
+import io
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import CommandHandler, filters
+
+from bot.domain import Role
+from bot.export import parse_export_args, workbook_bytes, write_csv
+from handlers import views
+from handlers.context import AnyHandler, BotContext
+
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """Send `/export [year] [csv|xlsx]`: admins any unit or all, chiefs their own unit."""
+    message = update.message
+    assert message is not None
+    member = context.member
+    if member.role is Role.OFFICER:
+        await message.reply_text(context.t("export.refused"))
+        return
+    plan = context.services.plan
+    try:
+        request = parse_export_args(list(context.args or []), plan=plan, today=context.today())
+    except ValueError:
+        await message.reply_text(context.t("export.usage"))
+        return
+    unit_code = request.unit_code
+    if member.role is Role.CHIEF:
+        if unit_code not in (None, member.unit_code):
+            await message.reply_text(
+                context.t("export.chief_own_unit", unit=views.unit_name(context, member.unit_code))
+            )
+            return
+        unit_code = member.unit_code
+    await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_DOCUMENT)
+    db = context.repos.db
+    if request.file_format == "csv":
+        buffer = io.StringIO(newline="")
+        rows = await write_csv(db, buffer, year=request.year, unit_code=unit_code)
+        data = buffer.getvalue().encode("utf-8-sig")
+    else:
+        data, rows = await workbook_bytes(
+            db,
+            plan=plan,
+            catalog=context.services.catalog,
+            year=request.year,
+            today=context.today(),
+            tz=context.services.settings.tz,
+            unit_code=unit_code,
+        )
+    if len(data) > MAX_UPLOAD_BYTES:
+        await message.reply_text(context.t("export.too_large"))
+        return
+    scope = views.unit_name(context, unit_code) if unit_code else context.label("staff.all_units")
+    caption = context.t(
+        "export.caption", year=views.year_label(context, request.year), scope=scope, rows=rows
+    )
+    filename = f"fieldbot-{request.year}-{unit_code or 'all'}.{request.file_format}"
+    await message.reply_document(document=data, filename=filename, caption=caption)
+
+
+def handlers() -> list[AnyHandler]:
+    """Export handlers."""
+    return [CommandHandler("export", export, filters=PRIVATE)]

@@ -1,0 +1,69 @@
+"""/set: admins enter figures that are not field counts (rates, percentages, yearly figures)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from telegram import Update
+from telegram.ext import CommandHandler, filters
+
+from bot.domain import Role
+from bot.figures import FigureInputError, SetRequest, figure_progress, parse_set
+from bot.plan import Measure
+from bot.progress import Actuals
+from handlers import figure_views
+from handlers.context import AnyHandler, BotContext
+from storage.figures import NewFigure
+
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
+async def figure_line(context: BotContext, request: SetRequest) -> str:
+    """The progress line of the indicator a /set touched, from the latest entries."""
+    indicator, year, unit_code = request.indicator, request.year, request.unit_code
+    figures = context.repos.figures
+    actuals = (await figures.actuals_for(year=year, unit_code=unit_code)).get(indicator.id, Actuals())
+    if indicator.measure is Measure.REFERENCE_ACHIEVEMENT:
+        count = await figures.reported_total(indicator=indicator.id, year=year, unit_code=unit_code)
+        actuals = replace(actuals, count=count)
+    progress = figure_progress(
+        indicator, year=year, today=context.today(), actuals=actuals, unit_code=unit_code
+    )
+    return figure_views.progress_line(context, indicator, progress, actuals, unit_code)
+
+
+async def set_figure(update: Update, context: BotContext) -> None:
+    """Store `/set <indicator> <value> [year] [unit code]` and show the resulting progress line."""
+    message = update.message
+    assert message is not None
+    if context.member.role is not Role.ADMIN:
+        await message.reply_text(context.t("access.admins_only"))
+        return
+    try:
+        request = parse_set(list(context.args or []), plan=context.services.plan, today=context.today())
+    except FigureInputError as error:
+        await message.reply_text(figure_views.problem(context, error))
+        return
+    saved = await context.repos.figures.set(
+        figure=NewFigure(
+            indicator=request.indicator.id,
+            measure=request.indicator.measure,
+            year=request.year,
+            unit_code=request.unit_code,
+            value=request.value,
+            entered_by=context.member.telegram_id,
+            idempotency_key=f"m:{message.chat_id}:{message.message_id}",
+        ),
+        now=context.services.clock.now(),
+    )
+    author = ""
+    if saved.previous is not None:
+        who = await context.repos.users.get(telegram_id=saved.previous.entered_by)
+        author = who.full_name if who and who.full_name else str(saved.previous.entered_by)
+    line = await figure_line(context, request)
+    await message.reply_text(figure_views.saved(context, request.indicator, saved, line, author))
+
+
+def handlers() -> list[AnyHandler]:
+    """Admin figure handlers."""
+    return [CommandHandler("set", set_figure, filters=PRIVATE)]

@@ -1,0 +1,222 @@
+"""Figures entered by admins: versioned entries, the latest per indicator, year and unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+import aiosqlite
+
+from bot.domain import NOTHING_TO_REPORT
+from bot.figures import FigureValue, actuals_from
+from bot.plan import Measure
+from bot.progress import Actuals
+from storage import audit
+from storage.database import Database
+
+_COLUMNS = "id, indicator, measure, year, unit_code, value, denominator, entered_by, entered_at, supersedes"
+_VALID_REPORTS = (
+    "FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
+    " WHERE v.report_id IS NULL AND r.indicator != ? AND r.report_date BETWEEN ? AND ?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewFigure:
+    """A figure about to be entered."""
+
+    indicator: str
+    measure: Measure
+    year: int
+    unit_code: str | None
+    value: FigureValue
+    entered_by: int
+    idempotency_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class FigureEntry:
+    """One stored version of a figure."""
+
+    id: int
+    indicator: str
+    measure: Measure
+    year: int
+    unit_code: str | None
+    value: FigureValue
+    entered_by: int
+    entered_at: datetime
+    supersedes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSaved:
+    """What /set stored: the new entry, the one it superseded, and whether it was new."""
+
+    entry: FigureEntry
+    previous: FigureEntry | None
+    created: bool
+
+
+def _entry_from_row(row: aiosqlite.Row) -> FigureEntry:
+    denominator = row["denominator"]
+    return FigureEntry(
+        id=row["id"],
+        indicator=row["indicator"],
+        measure=Measure(row["measure"]),
+        year=row["year"],
+        unit_code=row["unit_code"],
+        value=FigureValue(Decimal(row["value"]), Decimal(denominator) if denominator is not None else None),
+        entered_by=row["entered_by"],
+        entered_at=datetime.fromisoformat(row["entered_at"]),
+        supersedes=row["supersedes"],
+    )
+
+
+def _subject(indicator: str, year: int, unit_code: str | None) -> str:
+    return f"figure:{indicator}:{year}:{unit_code or 'bureau'}"
+
+
+def _year_bounds(year: int) -> tuple[str, str]:
+    return f"{year:04d}-01-01", f"{year:04d}-12-31"
+
+
+async def _latest(
+    connection: aiosqlite.Connection, indicator: str, year: int, unit_code: str | None
+) -> FigureEntry | None:
+    async with connection.execute(
+        f"SELECT {_COLUMNS} FROM admin_figures WHERE indicator = ? AND year = ? AND unit_code IS ?"
+        " ORDER BY id DESC LIMIT 1",
+        (indicator, year, unit_code),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _entry_from_row(row) if row else None
+
+
+async def _by_key(connection: aiosqlite.Connection, key: str) -> FigureEntry | None:
+    async with connection.execute(
+        f"SELECT {_COLUMNS} FROM admin_figures WHERE idempotency_key = ?", (key,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _entry_from_row(row) if row else None
+
+
+async def _by_id(connection: aiosqlite.Connection, entry_id: int | None) -> FigureEntry | None:
+    if entry_id is None:
+        return None
+    async with connection.execute(
+        f"SELECT {_COLUMNS} FROM admin_figures WHERE id = ?", (entry_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _entry_from_row(row) if row else None
+
+
+class FigureRepo:
+    """Reads and appends admin figures; the latest entry of a key is the one that counts."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def set(self, *, figure: NewFigure, now: datetime) -> FigureSaved:
+        """Append a figure that supersedes the latest one for its key; audit old and new."""
+        async with self._db.write() as connection:
+            existing = await _by_key(connection, figure.idempotency_key)
+            if existing is not None:
+                return FigureSaved(existing, await _by_id(connection, existing.supersedes), created=False)
+            previous = await _latest(connection, figure.indicator, figure.year, figure.unit_code)
+            denominator = figure.value.denominator
+            cursor = await connection.execute(
+                "INSERT INTO admin_figures (indicator, measure, year, unit_code, value, denominator,"
+                " entered_by, entered_at, supersedes, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    figure.indicator,
+                    figure.measure.value,
+                    figure.year,
+                    figure.unit_code,
+                    str(figure.value.value),
+                    None if denominator is None else str(denominator),
+                    figure.entered_by,
+                    now.isoformat(),
+                    previous.id if previous else None,
+                    figure.idempotency_key,
+                ),
+            )
+            await audit.record(
+                connection,
+                at=now,
+                actor_id=figure.entered_by,
+                action="figure.set",
+                subject=_subject(figure.indicator, figure.year, figure.unit_code),
+                old=previous.value.text() if previous else None,
+                new=figure.value.text(),
+            )
+            entry = await _by_id(connection, cursor.lastrowid)
+        assert entry is not None
+        return FigureSaved(entry, previous, created=True)
+
+    async def latest(self, *, indicator: str, year: int, unit_code: str | None) -> FigureEntry | None:
+        """The figure that counts for an indicator, year and unit (None = the bureau)."""
+        async with self._db.read() as connection:
+            return await _latest(connection, indicator, year, unit_code)
+
+    async def history(self, *, indicator: str, year: int, unit_code: str | None) -> list[FigureEntry]:
+        """Every version of a figure, newest first."""
+        async with (
+            self._db.read() as connection,
+            connection.execute(
+                f"SELECT {_COLUMNS} FROM admin_figures WHERE indicator = ? AND year = ? AND unit_code IS ?"
+                " ORDER BY id DESC",
+                (indicator, year, unit_code),
+            ) as cursor,
+        ):
+            return [_entry_from_row(row) async for row in cursor]
+
+    async def actuals_for(self, *, year: int, unit_code: str | None) -> dict[str, Actuals]:
+        """Indicator id -> Actuals filled from the latest entries for the year and unit.
+
+        A reduction combines the year's figure (this_year) with the previous year's
+        (previous_year); it is present when either was entered.
+        """
+        async with (
+            self._db.read() as connection,
+            connection.execute(
+                f"SELECT {_COLUMNS} FROM admin_figures WHERE id IN ("
+                " SELECT MAX(id) FROM admin_figures WHERE year IN (?, ?) AND unit_code IS ?"
+                " GROUP BY indicator, year)",
+                (year, year - 1, unit_code),
+            ) as cursor,
+        ):
+            entries = [_entry_from_row(row) async for row in cursor]
+        actuals: dict[str, Actuals] = {}
+        for entry in sorted(entries, key=lambda e: e.year, reverse=True):
+            if entry.year == year:
+                actuals[entry.indicator] = actuals_from(entry.measure, entry.value)
+            elif entry.measure is Measure.REDUCTION:
+                current = actuals.get(entry.indicator, Actuals())
+                actuals[entry.indicator] = replace(current, previous_year=entry.value.value)
+        return actuals
+
+    async def reported_total(self, *, indicator: str, year: int, unit_code: str | None) -> int:
+        """Sum of officers' valid reports of an indicator in a year, for a unit or the bureau."""
+        query = "SELECT COALESCE(SUM(r.count), 0) " + _VALID_REPORTS + " AND r.indicator = ?"
+        params: tuple[object, ...] = (NOTHING_TO_REPORT, *_year_bounds(year), indicator)
+        if unit_code is not None:
+            query += " AND r.unit_code = ?"
+            params = (*params, unit_code)
+        async with self._db.read() as connection, connection.execute(query, params) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def reported_totals(self, *, year: int) -> dict[tuple[str, str], int]:
+        """(unit code, indicator) -> sum of officers' valid reports in a year."""
+        async with (
+            self._db.read() as connection,
+            connection.execute(
+                "SELECT r.unit_code, r.indicator, SUM(r.count) AS total "
+                + _VALID_REPORTS
+                + " GROUP BY r.unit_code, r.indicator",
+                (NOTHING_TO_REPORT, *_year_bounds(year)),
+            ) as cursor,
+        ):
+            return {(row["unit_code"], row["indicator"]): int(row["total"]) async for row in cursor}
