@@ -8,9 +8,13 @@ from bot.clock import Clock
 from bot.i18n import Catalog
 from bot.plan import Plan
 from bot.settings import Settings
+from storage.away import AwayRepo
 from storage.database import Database
+from storage.deliveries import DeliveryRepo
 from storage.invitations import InvitationRepo
+from storage.progress import ProgressRepo
 from storage.reports import ReportRepo
+from storage.subscriptions import SubscriptionRepo
 from storage.users import UserRepo
 
 
@@ -22,11 +26,24 @@ class Repositories:
     users: UserRepo
     invitations: InvitationRepo
     reports: ReportRepo
+    progress: ProgressRepo
+    away: AwayRepo
+    subscriptions: SubscriptionRepo
+    deliveries: DeliveryRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
         """Create every repository over one open database."""
-        return cls(db=db, users=UserRepo(db), invitations=InvitationRepo(db), reports=ReportRepo(db))
+        return cls(
+            db=db,
+            users=UserRepo(db),
+            invitations=InvitationRepo(db),
+            reports=ReportRepo(db),
+            progress=ProgressRepo(db),
+            away=AwayRepo(db),
+            subscriptions=SubscriptionRepo(db),
+            deliveries=DeliveryRepo(db),
+        )
 
 
 class Services:
