@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
+from bot import jobs
 from bot.clock import Clock, SystemClock
 from bot.domain import Language
 from bot.i18n import Catalog
@@ -21,7 +22,7 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 
-MENU_COMMANDS = ("report", "today", "mine", "undo", "cancel", "lang", "help")
+MENU_COMMANDS = ("report", "today", "mine", "undo", "cancel", "progress", "lang", "help")
 RATE_LIMIT_RETRIES = 3
 
 FieldBot = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], Services, Any]
@@ -59,6 +60,7 @@ def build_application(
         clock=clock or SystemClock(),
     )
     handlers.register(application)
+    jobs.install(application)
     return application  # type: ignore[return-value]
 
 
@@ -68,6 +70,7 @@ async def _open(application: FieldBot) -> None:
     db = Database(services.settings.database_path)
     await db.open()
     services.attach(Repositories.over(db))
+    await jobs.on_start(application)
     await _set_menus(application, services.catalog)
 
 

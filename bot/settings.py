@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     report_days_back: int = Field(default=7, ge=0, le=366)
     night_shift_until: time = time(5, 0)
     log_level: str = "INFO"
+    digest_schedule: str = "0 8 * * mon"
+    reminder_schedule: str = "0 20 * * *"
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -67,6 +69,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError("is not an IANA time zone such as Asia/Taipei") from error
         return value
+
+    @field_validator("digest_schedule", "reminder_schedule")
+    @classmethod
+    def _check_cron(cls, value: str) -> str:
+        from bot.cron import parse_cron
+
+        return parse_cron(value).text
 
     @property
     def tz(self) -> ZoneInfo:
