@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BaseHandler, TypeHandler
 
-from handlers import access, fallbacks, people, report, review
+from handlers import access, away, fallbacks, people, progress, report, review, subscriptions
 
 GATE_GROUP = -1
 
@@ -19,6 +19,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *people.handlers(),
         *report.handlers(),
         *review.handlers(),
+        *progress.handlers(),
+        *subscriptions.handlers(),
+        *away.handlers(),
         *fallbacks.handlers(),
     ]  # type: ignore[list-item]
     application.add_handlers(features)

@@ -189,6 +189,10 @@ def greeting(context: BotContext, member: Member) -> str:
 def help_text(context: BotContext, role: Role) -> str:
     """The commands a role may use."""
     keys = ["help.officer"]
+    if role is Role.OFFICER:
+        keys.append("help.away")
+    if role in (Role.CHIEF, Role.ADMIN):
+        keys.append("help.progress")
     if role is Role.ADMIN:
         keys.append("help.admin")
     return "\n".join(context.t(key) for key in keys)
