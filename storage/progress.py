@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from storage.database import Database
 from storage.progress_records import DateRange, QuietOfficer, UnitTotals
@@ -23,6 +23,51 @@ _AWAY_ON = (
 )
 
 
+def _month_after(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def split_range(span: DateRange) -> tuple[list[DateRange], tuple[str, str] | None]:
+    """Days at the edges of a range and the whole months ('YYYY-MM') between them."""
+    if span.start > span.end:
+        return [], None
+    first_month = span.start if span.start.day == 1 else _month_after(span.start)
+    after_last_month = span.end.replace(day=1)
+    if _month_after(span.end) - timedelta(days=1) == span.end:
+        after_last_month = _month_after(span.end)
+    if first_month >= after_last_month:
+        return [span], None
+    edges = [
+        DateRange(span.start, first_month - timedelta(days=1)),
+        DateRange(after_last_month, span.end),
+    ]
+    last_month = after_last_month - timedelta(days=1)
+    months = (first_month.isoformat()[:7], last_month.isoformat()[:7])
+    return [edge for edge in edges if edge.start <= edge.end], months
+
+
+def _range_query(span: DateRange, unit_code: str | None) -> tuple[str, dict[str, object]]:
+    """One query summing a range from month rows and the day rows at its edges."""
+    days, months = split_range(span)
+    parts, params = [], {"unit": unit_code}
+    if months is not None:
+        parts.append(
+            "SELECT unit_code, indicator, total FROM unit_month_totals WHERE month BETWEEN :m0 AND :m1"
+            " AND (:unit IS NULL OR unit_code = :unit)"
+        )
+        params["m0"], params["m1"] = months
+    for i, edge in enumerate(days):
+        parts.append(
+            "SELECT unit_code, indicator, total FROM unit_day_totals"
+            f" WHERE report_date BETWEEN :d{i}s AND :d{i}e AND (:unit IS NULL OR unit_code = :unit)"
+        )
+        params[f"d{i}s"], params[f"d{i}e"] = edge.start.isoformat(), edge.end.isoformat()
+    if not parts:
+        return "", params
+    union = " UNION ALL ".join(parts)
+    return f"SELECT unit_code, indicator, SUM(total) FROM ({union}) GROUP BY unit_code, indicator", params
+
+
 class ProgressRepo:
     """Aggregates over valid reports (voids and 'nothing to report' excluded) and attendance."""
 
@@ -31,28 +76,18 @@ class ProgressRepo:
 
     async def totals(self, *, ranges: Sequence[DateRange], unit_code: str | None = None) -> list[UnitTotals]:
         """Per unit and indicator, the valid counts summed over each date range (in order)."""
-        if not ranges:
-            return []
-        sums = ", ".join(
-            f"SUM(CASE WHEN report_date BETWEEN :s{i} AND :e{i} THEN total ELSE 0 END)"
-            for i in range(len(ranges))
-        )
-        params: dict[str, object] = {
-            "low": min(r.start for r in ranges).isoformat(),
-            "high": max(r.end for r in ranges).isoformat(),
-            "unit": unit_code,
-        }
-        for i, span in enumerate(ranges):
-            params[f"s{i}"], params[f"e{i}"] = span.start.isoformat(), span.end.isoformat()
-        query = (
-            f"SELECT unit_code, indicator, {sums} FROM unit_day_totals"
-            " WHERE report_date BETWEEN :low AND :high AND (:unit IS NULL OR unit_code = :unit)"
-            " GROUP BY unit_code, indicator ORDER BY unit_code, indicator"
-        )
-        async with self._db.read() as connection, connection.execute(query, params) as cursor:
-            return [
-                UnitTotals(row[0], row[1], tuple(int(value) for value in row[2:])) async for row in cursor
-            ]
+        sums: dict[tuple[str, str], list[int]] = {}
+        async with self._db.read() as connection:
+            for column, span in enumerate(ranges):
+                query, params = _range_query(span, unit_code)
+                if not query:
+                    continue
+                async with connection.execute(query, params) as cursor:
+                    async for row in cursor:
+                        sums.setdefault((row[0], row[1]), [0] * len(ranges))[column] = int(row[2])
+        return [
+            UnitTotals(unit, indicator, tuple(values)) for (unit, indicator), values in sorted(sums.items())
+        ]
 
     async def quiet_officers(
         self, *, start: date, end: date, unit_code: str | None = None

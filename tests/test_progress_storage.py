@@ -13,6 +13,7 @@ import pytest
 import storage.database
 from bot.domain import NOTHING_TO_REPORT, Language, Role
 from bot.services import Repositories
+from storage.progress import split_range
 from storage.progress_records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery
 from tests.auxil.seed import add_member, add_report, open_repos
 
@@ -228,3 +229,65 @@ async def test_a_delivery_follows_a_group_to_its_new_id(repos: Repositories) -> 
         -30: DeliveryStatus.SKIPPED,
         -1030: DeliveryStatus.PENDING,
     }
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days", "months"),
+    [
+        (
+            date(2021, 1, 1),
+            date(2021, 12, 19),
+            [(date(2021, 12, 1), date(2021, 12, 19))],
+            ("2021-01", "2021-11"),
+        ),
+        (date(2021, 3, 1), date(2021, 3, 7), [(date(2021, 3, 1), date(2021, 3, 7))], None),
+        (date(2021, 1, 1), date(2021, 1, 31), [], ("2021-01", "2021-01")),
+        (date(2020, 2, 1), date(2020, 2, 29), [], ("2020-02", "2020-02")),
+        (date(2020, 2, 1), date(2020, 2, 28), [(date(2020, 2, 1), date(2020, 2, 28))], None),
+        (date(2020, 12, 28), date(2021, 1, 3), [(date(2020, 12, 28), date(2021, 1, 3))], None),
+        (
+            date(2021, 1, 15),
+            date(2021, 3, 31),
+            [(date(2021, 1, 15), date(2021, 1, 31))],
+            ("2021-02", "2021-03"),
+        ),
+        (
+            date(2020, 11, 30),
+            date(2021, 2, 1),
+            [(date(2020, 11, 30), date(2020, 11, 30)), (date(2021, 2, 1), date(2021, 2, 1))],
+            ("2020-12", "2021-01"),
+        ),
+        (date(2021, 3, 2), date(2021, 3, 1), [], None),
+    ],
+)
+def test_long_ranges_read_whole_months(
+    start: date, end: date, days: list[tuple[date, date]], months: tuple[str, str] | None
+) -> None:
+    edges, whole = split_range(DateRange(start, end))
+    assert [(edge.start, edge.end) for edge in edges] == days
+    assert whole == months
+
+
+async def test_totals_over_months_and_days_match_the_log(repos: Repositories) -> None:
+    rng = random.Random(7)
+    officers = [await add_member(repos, 200 + i, unit) for i, unit in enumerate(["p1", "p2", "p1"])]
+    first = date(2020, 11, 20)
+    log = []
+    for _ in range(300):
+        officer = rng.choice(officers)
+        day = first + timedelta(days=rng.randint(0, 160))
+        report = await add_report(repos, officer, "dui", rng.randint(0, 5), day)
+        if rng.random() < 0.1:
+            await repos.reports.void(report_id=report.id, voided_by=1, reason="test", now=NOW)
+        else:
+            log.append(report)
+    ranges = [DateRange(first + timedelta(days=a), first + timedelta(days=a + n)) for a, n in
+              ((0, 160), (11, 40), (41, 59), (70, 3), (12, 100), (150, 30))]  # fmt: skip
+    rows = await repos.progress.totals(ranges=ranges)
+    got = {row.unit_code: row.totals for row in rows}
+    for unit in ("p1", "p2"):
+        expected = tuple(
+            sum(r.count for r in log if r.unit_code == unit and span.start <= r.report_date <= span.end)
+            for span in ranges
+        )
+        assert got[unit] == expected

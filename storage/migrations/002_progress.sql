@@ -12,6 +12,17 @@ CREATE TABLE unit_day_totals (
     PRIMARY KEY (report_date, unit_code, indicator)
 ) WITHOUT ROWID;
 
+-- The same per month ('YYYY-MM'), so that a year to date reads a dozen rows per unit and
+-- indicator instead of a row per day.
+CREATE TABLE unit_month_totals (
+    month     TEXT    NOT NULL,
+    unit_code TEXT    NOT NULL,
+    indicator TEXT    NOT NULL,
+    total     INTEGER NOT NULL,
+    reports   INTEGER NOT NULL,
+    PRIMARY KEY (month, unit_code, indicator)
+) WITHOUT ROWID;
+
 -- Valid reports per officer and day, 'nothing to report' included: who reported at all.
 CREATE TABLE officer_days (
     officer_id  INTEGER NOT NULL,
@@ -27,6 +38,11 @@ WHERE r.indicator != 'nothing'
   AND NOT EXISTS (SELECT 1 FROM report_voids v WHERE v.report_id = r.id)
 GROUP BY r.report_date, r.unit_code, r.indicator;
 
+INSERT INTO unit_month_totals (month, unit_code, indicator, total, reports)
+SELECT substr(report_date, 1, 7), unit_code, indicator, SUM(total), SUM(reports)
+FROM unit_day_totals
+GROUP BY substr(report_date, 1, 7), unit_code, indicator;
+
 INSERT INTO officer_days (officer_id, report_date, reports)
 SELECT r.officer_id, r.report_date, COUNT(*)
 FROM reports r
@@ -40,6 +56,11 @@ BEGIN
     WHERE NEW.indicator != 'nothing'
     ON CONFLICT (report_date, unit_code, indicator)
     DO UPDATE SET total = total + excluded.total, reports = reports + 1;
+    INSERT INTO unit_month_totals (month, unit_code, indicator, total, reports)
+    SELECT substr(NEW.report_date, 1, 7), NEW.unit_code, NEW.indicator, NEW.count, 1
+    WHERE NEW.indicator != 'nothing'
+    ON CONFLICT (month, unit_code, indicator)
+    DO UPDATE SET total = total + excluded.total, reports = reports + 1;
     INSERT INTO officer_days (officer_id, report_date, reports)
     VALUES (NEW.officer_id, NEW.report_date, 1)
     ON CONFLICT (officer_id, report_date) DO UPDATE SET reports = reports + 1;
@@ -52,6 +73,12 @@ BEGIN
         reports = reports - 1
     WHERE (report_date, unit_code, indicator) =
           (SELECT report_date, unit_code, indicator FROM reports
+           WHERE id = NEW.report_id AND indicator != 'nothing');
+    UPDATE unit_month_totals
+    SET total = total - (SELECT count FROM reports WHERE id = NEW.report_id),
+        reports = reports - 1
+    WHERE (month, unit_code, indicator) =
+          (SELECT substr(report_date, 1, 7), unit_code, indicator FROM reports
            WHERE id = NEW.report_id AND indicator != 'nothing');
     UPDATE officer_days
     SET reports = reports - 1
