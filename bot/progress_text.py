@@ -160,7 +160,7 @@ class ProgressTexts:
                     unit=self.unit_word(progress.needed_unit or row.indicator.daily_unit),
                 )
             )
-        return "｜".join(parts) if self.language is Language.ZH else " | ".join(parts)
+        return self.label("progress.separator").join(parts)
 
     def line(self, row: Row, *, unit_view: bool) -> str:
         """One indicator on one line: mark, name, bar, numbers."""

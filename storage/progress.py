@@ -92,7 +92,10 @@ class ProgressRepo:
     async def quiet_officers(
         self, *, start: date, end: date, unit_code: str | None = None
     ) -> list[QuietOfficer]:
-        """Active officers registered by `end` with no valid report (of any kind) from start to end."""
+        """Active officers with no valid report (of any kind) from start to end, with their away days.
+
+        Whether they were expected to report (registered, not away) is for the caller to judge.
+        """
         params = {"start": start.isoformat(), "end": end.isoformat(), "unit": unit_code}
         query = (
             "SELECT u.telegram_id, u.full_name, u.unit_code, u.registered_at FROM users u"
