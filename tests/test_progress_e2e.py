@@ -157,3 +157,11 @@ def test_the_digest_cli_prints_plain_text(tmp_path: Path, monkeypatch: pytest.Mo
     assert capsys.readouterr().out.startswith("🗓 Bureau weekly digest")
     assert main(["digest", "--unit", "p9"]) == 2
     assert "unknown unit" in capsys.readouterr().err
+
+
+async def test_a_voided_report_leaves_progress_and_digest(people: Harness) -> None:
+    ask = await people.say(OFFICER, "/undo")
+    await people.tap(OFFICER, ask, "撤銷")
+    answer = (await people.say(CHIEF, "/progress")).plain_text or ""
+    assert "本單位 0 件｜全局 0 件" in answer
+    assert "本單位 4 場｜全局 4/50 場" in answer

@@ -288,3 +288,36 @@ async def test_chiefs_and_admins_are_never_reminded(bureau: Harness) -> None:
     members = [await services(harness).repos.users.get(telegram_id=row.chat_id) for row in rows]
     assert {member.role for member in members if member is not None} == {Role.OFFICER}
     assert sorted(row.chat_id for row in rows) == sorted(OFFICERS)
+
+
+async def test_the_jobs_wake_at_the_cron_times_with_grace_and_coalescing(harness: Harness) -> None:
+    assert harness.app is not None and harness.app.job_queue is not None
+    queue = harness.app.job_queue
+    tz = harness.settings.tz
+    for name, weekday, hour in (("digest", "Monday", 8), ("reminder", None, 20)):
+        (job,) = queue.get_jobs_by_name(name)
+        assert job.job.misfire_grace_time == 3600 and job.job.coalesce
+        fire = job.next_t
+        assert fire is not None
+        local = fire.astimezone(tz)
+        assert (local.hour, local.minute) == (hour, 0)
+        if weekday is not None:
+            assert local.strftime("%A") == weekday
+    assert queue.get_jobs_by_name("sweep")
+
+
+async def test_a_reminder_missed_while_down_is_sent_the_same_day_only(bureau: Harness) -> None:
+    harness, standin = bureau, bureau.standin
+    harness.clock.set(taipei("2021-03-09T10:00:00"))
+    await run_due(harness)  # the week's digest first
+    await harness.stop()
+    harness.clock.set(taipei("2021-03-09T21:30:00"))
+    mark = len(standin.sent)
+    await harness.start()
+    await wait_until(lambda: all(len(sent_since(standin, mark, officer)) == 1 for officer in OFFICERS))
+    await harness.stop()
+    harness.clock.set(taipei("2021-03-11T10:00:00"))  # Wednesday's reminder passed while down: too late now
+    await harness.start()
+    await run_due(harness)
+    for officer in OFFICERS:
+        assert len(sent_since(standin, mark, officer)) == 1
