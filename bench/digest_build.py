@@ -42,6 +42,7 @@ INDICATORS = ("dui", "dui", "dui", "prevention_talks", "protection_order", "dome
 
 
 def members(officers: int, rng: random.Random) -> list[SyntheticMember]:
+    """Officers spread over the units by size, and one chief per unit."""
     units = list(UNIT_WEIGHTS)
     weights = list(UNIT_WEIGHTS.values())
     people = [
@@ -53,6 +54,7 @@ def members(officers: int, rng: random.Random) -> list[SyntheticMember]:
 
 
 def reports(people: list[SyntheticMember], rng: random.Random) -> Iterator[SyntheticReport]:
+    """Every officer's reports day by day: mostly one or two counts, some 'nothing', some silence."""
     officers = [p for p in people if p.role == "officer"]
     day = FIRST_DAY
     while day <= LAST_DAY:
@@ -72,6 +74,7 @@ def reports(people: list[SyntheticMember], rng: random.Random) -> Iterator[Synth
 
 
 async def generate(path: Path, officers: int) -> None:
+    """Create the database file with its members and four years of reports."""
     rng = random.Random(107)
     db = Database(path)
     await db.open()
@@ -85,12 +88,14 @@ async def generate(path: Path, officers: int) -> None:
 
 
 def summary(label: str, samples: list[float]) -> None:
+    """Print the median and 95th percentile of timings in milliseconds."""
     ordered = sorted(samples)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
     print(f"{label:<46} median {statistics.median(ordered) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms")
 
 
 async def measure(path: Path, rounds: int) -> None:
+    """Time building, rendering, the reminder query and one chart."""
     plan = load_plan(ROOT / "plan.json")
     catalog = Catalog.load()
     db = Database(path)
@@ -128,6 +133,7 @@ async def measure(path: Path, rounds: int) -> None:
 
 
 def main() -> None:
+    """Generate the database if needed, then measure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(ROOT / "out" / "bench.sqlite3"))
     parser.add_argument("--officers", type=int, default=1154)

@@ -180,6 +180,7 @@ class Dispatcher:
         content = _DigestContent(digests, self.services)
 
         async def send(delivery: Delivery) -> None:
+            """Send this week's digest to one recipient."""
             await self._send_digest(delivery, content)
 
         return send
