@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain import Language
-from bot.figures import NO_FIGURES
+from bot.figures import figures_source
 from bot.i18n import Catalog
 from bot.plan import Plan
 from bot.progress_data import ProgressData
@@ -22,7 +22,7 @@ async def digest_text(
     db = Database(settings.database_path)
     await db.open()
     try:
-        data = ProgressData(ProgressRepo(db), plan, settings.tz, figures=NO_FIGURES)
+        data = ProgressData(ProgressRepo(db), plan, settings.tz, figures=figures_source(db))
         digest = await data.digest(send_day=send_day, unit_code=unit_code)
     finally:
         await db.close()

@@ -1,7 +1,8 @@
 """Where figures that are not field counts come from (rates, percentages, reference values).
 
 Admins enter them elsewhere; progress only reads them through `FiguresSource`. Until a source
-is plugged in, `NO_FIGURES` answers nothing and those indicators show "no data yet".
+is plugged in at `figures_source`, `NO_FIGURES` answers nothing and those indicators show
+"no data yet".
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.progress import Actuals
+from storage.database import Database
 
 
 class FiguresSource(Protocol):
@@ -28,3 +30,8 @@ class NoFigures:
 
 
 NO_FIGURES: FiguresSource = NoFigures()
+
+
+def figures_source(db: Database) -> FiguresSource:
+    """The source of admin-entered figures over the open database (the bot and the CLI use it)."""
+    return NO_FIGURES

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta, tzinfo
 
 from bot.digest import Digest, build_digest, silent_officers
-from bot.figures import NO_FIGURES, FiguresSource
+from bot.figures import NO_FIGURES, FiguresSource, figures_source
 from bot.plan import Plan
 from bot.progress import Actuals
 from bot.schedule import covered_week
@@ -106,5 +106,6 @@ class ProgressData:
 
 
 def progress_data(services: Services) -> ProgressData:
-    """Progress over the open database; the one place where a figures source is plugged in."""
-    return ProgressData(services.repos.progress, services.plan, services.settings.tz, figures=NO_FIGURES)
+    """Progress over the open database, with admin-entered figures from `figures_source`."""
+    repos = services.repos
+    return ProgressData(repos.progress, services.plan, services.settings.tz, figures=figures_source(repos.db))
