@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | check-plan | export | backup | demo`."""
+"""Command line: `python -m bot run | check-plan | export | digest | backup | demo`."""
 
 from __future__ import annotations
 
@@ -163,6 +163,33 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def digest(args: argparse.Namespace) -> int:
+    """Print the weekly digest as plain text."""
+    from datetime import datetime
+
+    from bot.digest_cli import digest_text
+    from bot.domain import Language
+
+    settings = _settings()
+    if not settings.database_path.exists():
+        print(f"DATABASE_PATH: {settings.database_path} does not exist", file=sys.stderr)
+        return 1
+    try:
+        plan = load_plan(settings.plan_path)
+    except PlanError as error:
+        print(f"{settings.plan_path}: {error}", file=sys.stderr)
+        return 1
+    if args.unit is not None and plan.unit(args.unit) is None:
+        print(f"--unit: unknown unit {args.unit!r}; units: {', '.join(plan.units_by_code)}", file=sys.stderr)
+        return 2
+    send_day = args.date or datetime.now(settings.tz).date()
+    text = asyncio.run(
+        digest_text(settings, plan, unit_code=args.unit, send_day=send_day, language=Language(args.lang))
+    )
+    print(text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's arguments."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
@@ -176,6 +203,14 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--year", type=int)
     out.add_argument("--out", help="file to write (default: standard output)")
     out.set_defaults(handler=export)
+    week = commands.add_parser("digest", help="print the weekly digest as plain text")
+    week.add_argument("--unit", help="unit code (default: the whole bureau)")
+    week.add_argument(
+        "--date", type=date.fromisoformat, help="the day it is sent, YYYY-MM-DD (default: today); "
+        "it covers the Monday-Sunday week before",
+    )  # fmt: skip
+    week.add_argument("--lang", choices=["zh", "en"], default="zh")
+    week.set_defaults(handler=digest)
     _demo_arguments(commands)
 
 

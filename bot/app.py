@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
-from bot import jobs_backup
+from bot import jobs, jobs_backup
 from bot.clock import Clock, SystemClock
 from bot.domain import Language
 from bot.i18n import Catalog
@@ -23,7 +23,7 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 
-MENU_COMMANDS = ("report", "today", "mine", "undo", "cancel", "lang", "help")
+MENU_COMMANDS = ("report", "today", "mine", "undo", "cancel", "progress", "lang", "help")
 RATE_LIMIT_RETRIES = 3
 
 FieldBot = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], Services, Any]
@@ -64,6 +64,7 @@ def build_application(
     )
     handlers.register(application)
     jobs_backup.schedule(application)
+    jobs.install(application)
     return application
 
 
@@ -73,6 +74,7 @@ async def _open(application: FieldBot) -> None:
     db = Database(services.settings.database_path)
     await db.open()
     services.attach(Repositories.over(db))
+    await jobs.on_start(application)
     await _set_menus(application, services.catalog)
 
 

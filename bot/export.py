@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,11 +15,11 @@ from zoneinfo import ZoneInfo
 from bot.figures import looks_like_year, parse_year
 from bot.i18n import Catalog
 from bot.plan import Plan
-from bot.progress_table import progress_rows
+from bot.progress_table import ProgressRow, progress_rows
 from bot.text_input import clean
-from bot.workbook import build_workbook
 from storage.database import Database
 from storage.figures import FigureRepo
+from storage.records import ExportRow
 from storage.reports import ReportRepo
 
 CSV_HEADER = (
@@ -96,7 +97,7 @@ async def workbook_bytes(
     entered = {scope: await figures.actuals_for(year=year, unit_code=scope) for scope in scopes}
     rows = progress_rows(plan, year=year, today=today, scopes=scopes, counts=counts, figures=entered)
     data = await asyncio.to_thread(
-        build_workbook, reports=reports, progress=rows, plan=plan, catalog=catalog, year=year, tz=tz
+        _build_workbook, reports=reports, progress=rows, plan=plan, catalog=catalog, year=year, tz=tz
     )
     return data, len(reports)
 
@@ -158,3 +159,18 @@ def parse_export_args(words: list[str], *, plan: Plan, today: date) -> ExportReq
         else:
             raise ValueError(f"unexpected: {word}")
     return ExportRequest(year=year or today.year, file_format=file_format or FORMATS[0], unit_code=unit_code)
+
+
+def _build_workbook(
+    *,
+    reports: Sequence[ExportRow],
+    progress: Sequence[ProgressRow],
+    plan: Plan,
+    catalog: Catalog,
+    year: int,
+    tz: ZoneInfo,
+) -> bytes:
+    """Build the .xlsx; openpyxl is imported only when a workbook is asked for (start-up stays light)."""
+    from bot.workbook import build_workbook
+
+    return build_workbook(reports=reports, progress=progress, plan=plan, catalog=catalog, year=year, tz=tz)

@@ -9,12 +9,16 @@ from bot.i18n import Catalog
 from bot.plan import Plan
 from bot.settings import Settings
 from storage.audit import AuditRepo
+from storage.away import AwayRepo
 from storage.database import Database
+from storage.deliveries import DeliveryRepo
 from storage.figures import FigureRepo
 from storage.inbox import InboxRepo
 from storage.invitations import InvitationRepo
+from storage.progress import ProgressRepo
 from storage.refusals import RefusalRepo
 from storage.reports import ReportRepo
+from storage.subscriptions import SubscriptionRepo
 from storage.users import UserRepo
 
 
@@ -30,6 +34,10 @@ class Repositories:
     refusals: RefusalRepo
     figures: FigureRepo
     audit: AuditRepo
+    progress: ProgressRepo
+    away: AwayRepo
+    subscriptions: SubscriptionRepo
+    deliveries: DeliveryRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -43,6 +51,10 @@ class Repositories:
             refusals=RefusalRepo(db),
             figures=FigureRepo(db),
             audit=AuditRepo(db),
+            progress=ProgressRepo(db),
+            away=AwayRepo(db),
+            subscriptions=SubscriptionRepo(db),
+            deliveries=DeliveryRepo(db),
         )
 
 

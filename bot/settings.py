@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     backup_keep: int = Field(default=14, ge=1, le=3650)
     backup_time: time = time(3, 0)
+    digest_schedule: str = "0 8 * * mon"
+    reminder_schedule: str = "0 20 * * *"
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -102,6 +104,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError("is not an IANA time zone such as Asia/Taipei") from error
         return value
+
+    @field_validator("digest_schedule", "reminder_schedule")
+    @classmethod
+    def _check_cron(cls, value: str) -> str:
+        from bot.cron import parse_cron
+
+        return parse_cron(value).text
 
     @property
     def tz(self) -> ZoneInfo:

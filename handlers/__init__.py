@@ -7,7 +7,20 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BaseHandler, TypeHandler
 
-from handlers import access, audit, export, fallbacks, figures, people, report, review, staff
+from handlers import (
+    access,
+    audit,
+    away,
+    export,
+    fallbacks,
+    figures,
+    people,
+    progress,
+    report,
+    review,
+    staff,
+    subscriptions,
+)
 
 GATE_GROUP = -1
 
@@ -19,6 +32,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *people.handlers(),
         *report.handlers(),
         *review.handlers(),
+        *progress.handlers(),
+        *subscriptions.handlers(),
+        *away.handlers(),
         *figures.handlers(),
         *staff.handlers(),
         *audit.handlers(),

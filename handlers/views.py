@@ -193,7 +193,10 @@ def greeting(context: BotContext, member: Member) -> str:
 def help_text(context: BotContext, role: Role) -> str:
     """The commands a role may use."""
     keys = ["help.officer"]
+    if role is Role.OFFICER:
+        keys.append("help.away")
     if role in (Role.CHIEF, Role.ADMIN):
+        keys.append("help.progress")
         keys.append("help.export")
     if role is Role.ADMIN:
         keys.extend(("help.admin", "help.admin_tools"))

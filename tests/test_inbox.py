@@ -22,7 +22,8 @@ def state(harness: Harness) -> dict[str, list[tuple[Any, ...]]]:
     """Every table, the audit trail included, but not the inbox's own bookkeeping."""
     path = harness.settings.database_path
     tables = [name for (name,) in query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return {t: query(path, f"SELECT * FROM {t} ORDER BY rowid") for t in tables if not t.startswith("inbox")}
+    kept = [t for t in tables if not t.startswith("inbox")]
+    return {t: sorted(query(path, f"SELECT * FROM {t}"), key=repr) for t in kept}
 
 
 async def handle_again(harness: Harness, update_id: int) -> None:

@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 READY_WITHIN = 20.0
 
 
+QUIET_SCHEDULE = "0 0 29 2 *"
+
+
 @dataclass
 class BotProcess:
     """One bot process at a time on `database`, restarted as often as a test likes."""
@@ -54,6 +57,10 @@ class BotProcess:
             "LOG_LEVEL": "INFO",
             "PYTHONPATH": str(ROOT),
             "PYTHONUNBUFFERED": "1",
+            # the process runs on the real clock: scheduled digests and reminders stay out of
+            # the way whatever the time of day (they fire on 29 February only)
+            "DIGEST_SCHEDULE": QUIET_SCHEDULE,
+            "REMINDER_SCHEDULE": QUIET_SCHEDULE,
             **self.extra_env,
         }
 

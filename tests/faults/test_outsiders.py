@@ -48,7 +48,7 @@ def snapshot(harness: Harness) -> dict[str, list[tuple[Any, ...]]]:
     """Every table but the inbox and the audit trail."""
     path = harness.settings.database_path
     tables = [name for (name,) in query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return {t: query(path, f"SELECT * FROM {t} ORDER BY rowid") for t in tables if t not in BOOKKEEPING}
+    return {t: sorted(query(path, f"SELECT * FROM {t}"), key=repr) for t in tables if t not in BOOKKEEPING}
 
 
 def audit_rows(harness: Harness) -> list[tuple[Any, ...]]:
@@ -102,6 +102,7 @@ def _nothing_written(harness: Harness, world: dict[str, Any]) -> None:
     assert sorted(refused) == sorted({("access.refused", str(DISABLED)), ("access.refused", str(OUTSIDER))})
     assert {action for action, _ in audit_rows(harness)} <= {
         "user.admin_from_settings", "invitation.create", "user.register", "report.add", "access.refused",
+        "delivery.plan",  # the scheduler's own bookkeeping when the bot starts
     }  # fmt: skip
 
 

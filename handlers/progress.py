@@ -1,0 +1,96 @@
+"""/progress and /digest: where the bureau or a unit stands, for chiefs and admins."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InputFile, Message, Update
+from telegram.ext import CommandHandler, filters
+
+from bot.chart import draw_chart
+from bot.commands import ScopeError, ScopeRequest, parse_scope
+from bot.domain import Role
+from bot.progress_data import progress_data
+from bot.progress_text import ProgressTexts
+from bot.standing import chart_point
+from handlers import views
+from handlers.context import AnyHandler, BotContext
+
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+CHART_FILENAME = "digest.png"
+
+
+def texts(context: BotContext) -> ProgressTexts:
+    """Progress texts in the asker's language."""
+    return ProgressTexts(context.services.catalog, context.language, context.services.plan)
+
+
+async def _scope(message: Message, context: BotContext, request: ScopeRequest) -> tuple[bool, str | None]:
+    """The unit the member may see (None = the bureau); answer and say False when they may not."""
+    member = context.member
+    if member.role is Role.ADMIN:
+        return True, request.unit_code if request.unit_given else None
+    if request.unit_given and request.unit_code != member.unit_code:
+        await message.reply_text(
+            context.t("progress.own_unit_only", unit=views.unit_name(context, member.unit_code))
+        )
+        return False, None
+    return True, member.unit_code
+
+
+async def progress(update: Update, context: BotContext) -> None:
+    """Show every indicator of a unit or the bureau: `/progress [unit code] [year]`."""
+    message = update.message
+    assert message is not None
+    if context.member.role is Role.OFFICER:
+        await message.reply_text(context.t("progress.officers_use_mine"))
+        return
+    try:
+        request = parse_scope(context.args or [], context.services.plan)
+    except ScopeError:
+        units = ", ".join(context.services.plan.units_by_code)
+        await message.reply_text(context.t("progress.usage", units=units))
+        return
+    allowed, unit_code = await _scope(message, context, request)
+    if not allowed:
+        return
+    today = context.today()
+    standing = await progress_data(context.services).standing(
+        unit_code=unit_code, year=request.year or today.year, today=today
+    )
+    await message.reply_text(texts(context).standing(standing))
+
+
+async def digest(update: Update, context: BotContext) -> None:
+    """Show the weekly digest the schedule would send today, with its chart: `/digest [unit code]`."""
+    message = update.message
+    assert message is not None
+    member = context.member
+    if member.role is Role.OFFICER:
+        await message.reply_text(context.t("digest.only_chiefs_and_admins"))
+        return
+    try:
+        request = parse_scope(context.args or [], context.services.plan, allow_year=False)
+    except ScopeError:
+        units = ", ".join(context.services.plan.units_by_code)
+        await message.reply_text(context.t("progress.usage", units=units))
+        return
+    allowed, unit_code = await _scope(message, context, request)
+    if not allowed:
+        return
+    built = await progress_data(context.services).digest(send_day=context.today(), unit_code=unit_code)
+    rendered = texts(context)
+    await message.reply_text(rendered.digest(built, show_names=member.role is Role.CHIEF))
+    points = [chart_point(row) for row in built.standing.rows]
+    chart = await asyncio.to_thread(draw_chart, points, rendered.chart_text(built.standing))
+    await message.reply_photo(
+        InputFile(chart, filename=CHART_FILENAME), caption=rendered.chart_caption(built)
+    )
+
+
+def handlers() -> list[AnyHandler]:
+    """Progress and digest on demand (private chats)."""
+    return [
+        CommandHandler("progress", progress, filters=PRIVATE),
+        CommandHandler("digest", digest, filters=PRIVATE),
+    ]

@@ -1,0 +1,99 @@
+"""Gathering progress from storage and a figures source with the agreed signature."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.figure_source import NO_FIGURES, FiguresSource
+from bot.plan import load_plan
+from bot.progress import Actuals, Pace
+from bot.progress_data import ProgressData
+from bot.services import Repositories
+from tests.auxil.seed import add_member, add_report, open_repos
+from tests.test_standing import plan_with_allocation
+
+PLAN = load_plan(Path(__file__).resolve().parents[1] / "plan.json")
+TZ = ZoneInfo("Asia/Taipei")
+
+
+class Figures:
+    """A figures source like the admins' one: bureau figures, and p1's own when asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[int, str | None]] = []
+
+    async def actuals_for(self, *, year: int, unit_code: str | None) -> dict[str, Actuals]:
+        self.asked.append((year, unit_code))
+        if unit_code is None:
+            return {
+                "clearance_rate": Actuals(numerator=Decimal(90), denominator=Decimal(100)),
+                "dui": Actuals(reference=Decimal(10)),
+            }
+        return {"dui": Actuals(reference=Decimal(4))}
+
+
+@pytest.fixture
+async def repos(tmp_path: Path) -> AsyncIterator[Repositories]:
+    opened = await open_repos(tmp_path / "bot.sqlite3")
+    first = await add_member(opened, 1, "p1")
+    second = await add_member(opened, 2, "p2")
+    await add_report(opened, first, "dui", 3, date(2021, 3, 2))
+    await add_report(opened, second, "dui", 2, date(2021, 3, 3))
+    await add_report(opened, first, "prevention_talks", 5, date(2021, 2, 26))
+    await add_report(opened, first, "dui", 9, date(2020, 12, 30))
+    try:
+        yield opened
+    finally:
+        await opened.db.close()
+
+
+async def test_without_a_source_admin_indicators_have_no_data(repos: Repositories) -> None:
+    data = ProgressData(repos.progress, PLAN, TZ)
+    standing = await data.standing(unit_code=None, year=2021, today=date(2021, 3, 10))
+    rows = {row.indicator.id: row for row in standing.rows}
+    assert rows["clearance_rate"].progress.pace is Pace.NO_DATA
+    assert rows["dui"].basis_count == 5 and rows["dui"].progress.actual is None
+    assert rows["prevention_talks"].progress.actual == Decimal(5)
+    assert await NO_FIGURES.actuals_for(year=2021, unit_code=None) == {}
+
+
+async def test_a_source_with_the_agreed_signature_fills_them_in(repos: Repositories) -> None:
+    figures = Figures()
+    source: FiguresSource = figures
+    data = ProgressData(repos.progress, PLAN, TZ, figures=source)
+    standing = await data.standing(unit_code=None, year=2021, today=date(2021, 3, 10))
+    rows = {row.indicator.id: row for row in standing.rows}
+    assert rows["clearance_rate"].progress.actual == Decimal(90)
+    assert rows["dui"].progress.actual == Decimal(50)
+    assert figures.asked == [(2021, None)]
+
+
+async def test_unit_figures_are_asked_for_only_where_the_unit_has_an_allocation(repos: Repositories) -> None:
+    figures = Figures()
+    data = ProgressData(repos.progress, plan_with_allocation(), TZ, figures=figures)
+    await data.standing(unit_code="p2", year=2021, today=date(2021, 3, 10))
+    assert figures.asked == [(2021, None)]
+    standing = await data.standing(unit_code="p1", year=2021, today=date(2021, 3, 10))
+    assert figures.asked[-1] == (2021, "p1")
+    talks = next(row for row in standing.rows if row.indicator.id == "prevention_talks")
+    assert (talks.progress.actual, talks.progress.target) == (Decimal(5), Decimal(20))
+
+
+async def test_digests_for_every_unit_from_one_pass(repos: Repositories) -> None:
+    data = ProgressData(repos.progress, PLAN, TZ, figures=Figures())
+    digests = await data.digests(send_day=date(2021, 3, 8), unit_codes=[None, *PLAN.units_by_code])
+    assert len(digests) == 11
+    bureau_dui = next(row for row in digests[None].standing.rows if row.indicator.id == "dui")
+    assert (bureau_dui.week, bureau_dui.previous_week, bureau_dui.basis_count) == (5, 0, 5)
+    p1_talks = next(row for row in digests["p1"].standing.rows if row.indicator.id == "prevention_talks")
+    assert (p1_talks.week, p1_talks.previous_week) == (0, 5)
+    assert digests["p1"].officers == 1 and digests["p1"].silent == ()
+    new_year = await data.digest(send_day=date(2021, 1, 4), unit_code="p1")
+    dui = next(row for row in new_year.standing.rows if row.indicator.id == "dui")
+    assert (new_year.standing.year, dui.week, dui.own_count) == (2021, 9, 0)
