@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -138,13 +138,17 @@ async def picked_indicator(update: Update, context: BotContext) -> int:
 async def _ask_day(update: Update, context: BotContext, indicator: Indicator, count: int, flow: Flow) -> int:
     first = default_day(context.now(), context.services.settings.night_shift_until)
     text = views.ask_day(context, indicator, count)
-    markup = keyboards.choose_day(context, indicator, count, flow.nonce, first)
+    await _show_step(update, text, keyboards.choose_day(context, indicator, count, flow.nonce, first))
+    return CHOOSE_DAY
+
+
+async def _show_step(update: Update, text: str, markup: InlineKeyboardMarkup) -> None:
+    """Show the next step: edit the message whose button was pressed, or answer typed input."""
     if update.callback_query is not None:
         await update.callback_query.answer()
         await update.callback_query.edit_message_text(text, reply_markup=markup)
     elif update.message is not None:
         await update.message.reply_text(text, reply_markup=markup)
-    return CHOOSE_DAY
 
 
 async def picked_count(update: Update, context: BotContext) -> int:
@@ -205,12 +209,7 @@ async def _ask_confirm(
     flow = _flow(context)
     assert flow is not None
     text = views.confirm_report(context, indicator, count, day)
-    markup = keyboards.confirm_report(context, indicator, count, day, flow.nonce)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
-    elif update.message is not None:
-        await update.message.reply_text(text, reply_markup=markup)
+    await _show_step(update, text, keyboards.confirm_report(context, indicator, count, day, flow.nonce))
     return CONFIRM
 
 
