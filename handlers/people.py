@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks as cb
-from bot.domain import Role
+from bot.domain import Language, Role
 from handlers import keyboards, views
 from handlers.access import refuse
 from handlers.context import AnyHandler, BotContext
@@ -34,6 +34,7 @@ async def start(update: Update, context: BotContext) -> None:
         full_name=user.full_name,
         username=user.username,
         now=context.services.clock.now(),
+        language=Language.from_telegram(user.language_code),
     )
     if outcome is Redemption.INVALID or member is None:
         await refuse(update, context)

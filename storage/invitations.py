@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.domain import Role
+from bot.domain import Language, Role
 from storage import audit
 from storage.database import Database
 from storage.records import Invitation, Member
@@ -92,9 +92,20 @@ class InvitationRepo:
         return _invitation_from_row(row)
 
     async def redeem(
-        self, *, code: str, telegram_id: int, full_name: str, username: str | None, now: datetime
+        self,
+        *,
+        code: str,
+        telegram_id: int,
+        full_name: str,
+        username: str | None,
+        now: datetime,
+        language: Language | None = None,
     ) -> tuple[Redemption, Member | None]:
-        """Register the user with the invitation's unit and role, once, before it expires."""
+        """Register the user with the invitation's unit and role, once, before it expires.
+
+        `language` is the one the user's Telegram app reports, kept so that messages the bot
+        sends on its own (reminders, digests) are in it too; /lang changes it later.
+        """
         async with self._db.write() as connection:
             async with connection.execute("SELECT * FROM invitations WHERE code = ?", (code,)) as cursor:
                 row = await cursor.fetchone()
@@ -114,7 +125,7 @@ class InvitationRepo:
                 return Redemption.ALREADY_REGISTERED, existing
             await connection.execute(
                 "INSERT INTO users (telegram_id, full_name, username, unit_code, role, registered_at,"
-                " invitation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " invitation, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     telegram_id,
                     full_name,
@@ -123,6 +134,7 @@ class InvitationRepo:
                     invitation.role.value,
                     now.isoformat(),
                     code,
+                    language.value if language else None,
                 ),
             )
             await connection.execute(

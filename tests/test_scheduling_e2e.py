@@ -321,3 +321,13 @@ async def test_a_reminder_missed_while_down_is_sent_the_same_day_only(bureau: Ha
     await run_due(harness)
     for officer in OFFICERS:
         assert len(sent_since(standin, mark, officer)) == 1
+
+
+async def test_the_reminder_speaks_the_language_telegram_reported_at_registration(bureau: Harness) -> None:
+    harness = bureau
+    await harness.register(509, "p3", "officer", name="Chen", language="en")
+    harness.clock.set(taipei("2021-03-09T20:00:00"))
+    await run_due(harness)
+    reminder = await harness.standin.next_message(509)
+    assert "還沒有收到" not in (reminder.plain_text or "")
+    assert any("Nothing to report" in label for label, _ in reminder.buttons)
