@@ -11,8 +11,12 @@ plays the end of a year of reporting with a settable clock:
   second) bounds how many people fit in a minute, so the rest of the bureau's reports for
   those weeks go through storage as well.
 
-Then it prints the bureau's and 第一分局's totals per indicator against the year's targets and
-writes the CSV export into the folder it names.
+At the end of the weeks the admin enters the year's figures that are not field counts with
+`/set`, the Monday digest goes out through the bot's dispatcher, and the admin asks for
+`/progress` and `/export <year> xlsx p1` (`bot.runner_demo_end`). It prints the bureau's and
+第一分局's totals per indicator against the year's targets, the digest the chief of 第一分局
+received and the bureau's progress as the admin sees them, and writes the CSV export, the
+digest chart and the .xlsx export into the folder it names.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import SettableClock
 from bot.export import write_csv
 from bot.plan import Plan, load_plan
+from bot.runner_demo_end import Closing, close_the_weeks
 from bot.runner_sim import BotBuilder, running_bot, standin_settings
 from bot.sandbox.standin import BotApiStandIn
 from bot.simulation.behaviour import Activity, Population
@@ -52,6 +57,7 @@ DEMO_TOKEN = "100000001:DEMO-local-stand-in-token"
 FEATURED_UNIT = "p1"
 DATABASE_NAME = "demo.sqlite3"
 CSV_NAME = "reports.csv"
+DUI_REFERENCE = 1450  # the NPA's reference number of DUI stops for the bureau in 2021
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class DemoResult:
     history: HistoryStats | None = None
     bulk_live_weeks: HistoryStats | None = None
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
+    closing: Closing | None = None
     storage_seconds: float = 0.0
     http_seconds: float = 0.0
     seconds: float = 0.0
@@ -204,6 +211,10 @@ async def run_demo(options: DemoOptions, build: BotBuilder, say: Callable[[str],
             db: Database = application.bot_data.repos.db
             play = _Play(db, standin, clock, plan, roster, live, options, settings.tz, result, say)
             await play.run()
+            result.closing = await close_the_weeks(
+                application, standin, clock, roster, last_day=options.end, unit_code=FEATURED_UNIT,
+                dui_reference=DUI_REFERENCE, folder=folder, tz=settings.tz,
+            )  # fmt: skip
             rows = [row async for row in ReportRepo(db).export_rows()]
             result.totals = sum_reports(rows, year=options.end.year)
             with result.csv.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -233,12 +244,14 @@ def render_summary(plan: Plan, result: DemoResult, options: DemoOptions) -> str:
     ):
         table = progress_lines(plan, result.totals.get(key, {}), year=year, today=today, unit_code=unit_code)
         lines.append(render_table(title, table))
-        lines += [f"  note: {note}" for note in notes(plan, year=year, unit_code=unit_code)]
+        lines += [f"  note: {note}" for note in _notes(plan, result, year=year, unit_code=unit_code)]
         lines.append("")
+    lines += _closing_lines(result.closing)
     lines += [
         f"Wrote {result.folder}:",
         f"  {result.database.name}  the bot's database",
         f"  {result.csv.name}  the CSV export (python -m bot export)",
+        *_closing_files(result.closing, year),
         f"Finished in {result.seconds:.1f} s.",
     ]
     return "\n".join(lines)
@@ -257,3 +270,47 @@ def _storage_line(result: DemoResult) -> list[str]:
 def _unit_name(plan: Plan, code: str) -> str:
     unit = plan.unit(code)
     return f"{unit.name.zh} {unit.name.en}" if unit else code
+
+
+def _notes(plan: Plan, result: DemoResult, *, year: int, unit_code: str | None) -> list[str]:
+    """The summary's notes; once the admin has entered the figures, /progress judges dui."""
+    found = notes(plan, year=year, unit_code=unit_code)
+    if result.closing is None:
+        return found
+    return [
+        "these are the field counts alone; dui against the NPA's reference value (entered by the"
+        " admin below) is in the digest and /progress"
+        if note.startswith("dui") else note
+        for note in found
+    ]  # fmt: skip
+
+
+def _closing_lines(closing: Closing | None) -> list[str]:
+    """The digest the chief received and the admin's /progress, as they read them."""
+    if closing is None:
+        return []
+    rule = "─" * 60
+    return [
+        f"The admin entered {closing.figures_set} figures with /set (rates, budgets, the NPA's DUI"
+        " reference value, A1 deaths).",
+        "",
+        f"Monday's weekly digest, as the chief of {FEATURED_UNIT} received it:",
+        rule,
+        closing.digest_text,
+        rule,
+        "",
+        "The bureau's progress, the admin's /progress:",
+        rule,
+        closing.progress_text,
+        rule,
+        "",
+    ]
+
+
+def _closing_files(closing: Closing | None, year: int) -> list[str]:
+    if closing is None:
+        return []
+    return [
+        f"  {closing.chart.name}  the digest chart the chief of {FEATURED_UNIT} received",
+        f"  {closing.workbook.name}  the admin's /export {year} xlsx {FEATURED_UNIT} (reports, progress)",
+    ]

@@ -9,11 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.__main__ import main
 from bot.app import build_application
 from bot.domain import NOTHING_TO_REPORT
-from bot.runner_demo import DemoOptions, run_demo
+from bot.runner_demo import DemoOptions, DemoResult, run_demo
 from bot.simulation.summary import BUREAU
 
 SMALL = DemoOptions(end=date(2021, 11, 28), weeks=1, officers=60, via_bot=12, seed=5)
@@ -55,6 +56,35 @@ async def test_demo_drives_the_bot_and_reports_what_it_stored(tmp_path: Path) ->
     for indicator, count in everything[BUREAU].items():
         assert any(line.split()[:2] == [indicator, f"{count:,}"] for line in lines[-1].splitlines())
     assert result.history is not None and result.history.officer_days == (60 - 12) * 325
+    check_closing(result, text)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def check_closing(result: DemoResult, text: str) -> None:
+    """The admin's figures, the chief's digest, /progress, the chart and the workbook."""
+    closing = result.closing
+    assert closing is not None and closing.figures_set == 12
+    digest = closing.digest_text
+    assert digest.startswith(("🗓 第一分局週報｜11/22（週一）–11/28（週日）", "🗓 First Precinct"))
+    assert closing.digest_text in text and closing.progress_text in text
+    # every indicator is covered: none is left without data once the admin has entered the figures
+    for shown in (digest, closing.progress_text):
+        assert shown.count("⚪") == 1, shown  # the legend's
+    assert "88.2%" in closing.progress_text  # clearance rate 3318/3764
+    assert "全局進度" in closing.progress_text or "Bureau progress" in closing.progress_text
+    chart = closing.chart.read_bytes()
+    assert chart.startswith(PNG_SIGNATURE) and len(chart) > 10_000
+    assert closing.chart.parent == result.folder and closing.workbook.parent == result.folder
+    book = load_workbook(closing.workbook, read_only=True)
+    assert len(book.sheetnames) == 2 and book.sheetnames[0] in ("回報", "Reports")
+    assert "2021" in book.sheetnames[1]
+    reports = list(book[book.sheetnames[0]].iter_rows(min_row=2, values_only=True))
+    progress = list(book[book.sheetnames[1]].iter_rows(min_row=2, values_only=True))
+    assert len(reports) > 100 and {row[3] for row in reports} == {"p1"}
+    assert [row[1] for row in progress] == ["p1"] * 5  # the unit's five field indicators
+    book.close()
 
 
 def test_demo_command_needs_no_token(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,4 +96,7 @@ def test_demo_command_needs_no_token(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0, printed
     assert f"Wrote {out}" in printed and "Bureau 基隆市警察局, 2021 as of 2021-11-28" in printed
     assert (out / "reports.csv").read_text(encoding="utf-8-sig").startswith("report_id,report_date,unit")
+    assert (out / "digest-chart.png").read_bytes().startswith(PNG_SIGNATURE)
+    assert (out / "export.xlsx").exists()
+    assert "Monday's weekly digest, as the chief of p1 received it:" in printed
     assert main(["demo", "--weeks", "1", "--officers", "20", "--out", str(out)]) == 1  # will not overwrite
