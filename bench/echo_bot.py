@@ -7,7 +7,6 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -16,7 +15,7 @@ from telegram.ext import (
 )
 from telegram.ext import filters as ptb_filters
 
-from bot.app import RATE_LIMIT_RETRIES
+from bot.app import rate_limiter
 from bot.settings import Settings
 
 
@@ -41,7 +40,7 @@ def build_echo_application(settings: Settings, **_: object) -> Application[Any, 
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(rate_limiter())
         .build()
     )
     application.add_handler(MessageHandler(ptb_filters.TEXT & ptb_filters.UpdateType.MESSAGE, echo))

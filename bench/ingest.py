@@ -43,7 +43,7 @@ from bench.machine import emit, percentile, print_machine
 from bot.app import build_application
 from bot.clock import SettableClock
 from bot.plan import Plan, load_plan
-from bot.runner_sim import AnyApplication, BotBuilder, running_bot, standin_settings
+from bot.runner_sim import QUIET_SCHEDULE, AnyApplication, BotBuilder, running_bot, standin_settings
 from bot.sandbox.records import SentMessage
 from bot.sandbox.standin import BotApiStandIn
 from bot.simulation.behaviour import rates_for
@@ -126,8 +126,9 @@ async def burst(
         for officer in officers:
             standin.user(officer.telegram_id, first_name=officer.name, language_code=officer.language_code)
         settings = standin_settings(
-            standin, database_path=database, admin_ids=frozenset({ADMIN_ID}), log_level="WARNING"
-        )
+            standin, database_path=database, admin_ids=frozenset({ADMIN_ID}), log_level="WARNING",
+            digest_schedule=QUIET_SCHEDULE, reminder_schedule=QUIET_SCHEDULE,
+        )  # fmt: skip
         application = build(settings, clock=SettableClock(REPORTED_AT))
         if not limited:
             unthrottle(application)

@@ -36,6 +36,7 @@ from bench.ingest import report_lines
 from bench.machine import describe as describe_machine
 from bench.machine import emit, print_machine
 from bot.plan import load_plan
+from bot.runner_sim import QUIET_SCHEDULE
 from bot.simulation.bureau import ADMIN_ID, BUREAU_STRENGTH, Person
 
 TOKEN = "300000003:BENCH-memory-stand-in-token"
@@ -202,6 +203,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 "PLAN_PATH": str(PLAN),
                 "ADMIN_IDS": str(ADMIN_ID),
                 "LOG_LEVEL": "WARNING",
+                "DIGEST_SCHEDULE": QUIET_SCHEDULE,  # only the ingest burst: no digest or reminder
+                "REMINDER_SCHEDULE": QUIET_SCHEDULE,
             }
             with _process(
                 [sys.executable, "-m", "bot", "run"], env=bot_env, cwd=work, log=work / "bot.log"
