@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import Application, CallbackContext
 
 from bot.services import Services
+from storage.database import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class Inbox:
         self._attempts.pop(update_id, None)
         try:
             await self._services.repos.inbox.mark_done(update_ids=[update_id], now=self._services.clock.now())
-        except (sqlite3.Error, RuntimeError) as error:
+        except (StorageError, RuntimeError) as error:
             log.warning("could not mark update %d done (%s); it will be handled again", update_id, error)
         return None
 

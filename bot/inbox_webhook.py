@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hmac
 import logging
-import sqlite3
 
 from aiohttp import web
 
 from bot.inbox import Inbox, update_id_of
+from storage.database import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class WebhookServer:
             return web.Response(status=400, text="not an update")
         try:
             await self._inbox.accept([body], next_offset=None)
-        except (sqlite3.Error, RuntimeError) as error:
+        except (StorageError, RuntimeError) as error:
             log.error("could not store update %s: %s", update_id_of(body), error)
             return web.Response(status=500, text="not stored; send it again")
         return web.Response(status=200)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -25,6 +24,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.inbox import Inbox, update_id_of
+from storage.database import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class Poller:
                 result = await attempt()
             except (InvalidToken, Forbidden):
                 raise
-            except (TelegramError, sqlite3.Error, OSError, RuntimeError) as error:
+            except (TelegramError, StorageError, OSError, RuntimeError) as error:
                 delay = self._backoff.next_delay()
                 log.warning("%s failed (%s); trying again in %.2f s", what, error, delay)
                 await asyncio.sleep(delay)

@@ -23,6 +23,10 @@ _PRAGMAS = (
 )
 
 
+StorageError = aiosqlite.Error
+"""What a failed database operation raises (sqlite3.Error); callers outside storage catch this."""
+
+
 class DatabaseLockedError(RuntimeError):
     """Another bot process already holds this database."""
 
