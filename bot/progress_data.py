@@ -8,7 +8,7 @@ officers per unit), however many units there are.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.digest import Digest, build_digest, silent_officers
 from bot.figure_source import NO_FIGURES, FiguresSource, figures_source
@@ -80,7 +80,8 @@ class ProgressData:
         year = sunday.year
         rows = await self._progress.totals(ranges=[year_to_date(year, sunday), week, previous])
         candidates = await self._progress.quiet_officers(start=monday, end=sunday)
-        officers = await self._progress.officer_counts()
+        week_over = datetime.combine(sunday + timedelta(days=1), time(0), tzinfo=self._tz)
+        officers = await self._progress.officer_counts(registered_before=week_over)
         silent = silent_officers(candidates, week, self._tz)
         bureau_figures = await self._figures.actuals_for(year=year, unit_code=None)
         year_counts, week_counts, previous_counts = (_nest(rows, column) for column in range(3))

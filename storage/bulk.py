@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from typing import TypeVar
 
@@ -76,7 +76,7 @@ class BulkLoader:
                             m.unit_code,
                             m.role.value,
                             m.language.value if m.language else None,
-                            m.registered_at.isoformat(),
+                            m.registered_at.astimezone(UTC).isoformat(),
                         )
                         for m in chunk
                     ],
@@ -121,7 +121,7 @@ class BulkLoader:
                             r.report_date.isoformat(),
                             r.count,
                             r.note,
-                            r.received_at.isoformat(),
+                            r.received_at.astimezone(UTC).isoformat(),
                             f"bulk:{first + offset}",
                         )
                         for offset, r in enumerate(chunk)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from storage.database import Database
 from storage.progress_records import DateRange, QuietOfficer, UnitTotals
@@ -129,12 +129,14 @@ class ProgressRepo:
                     async for row in cursor
                 ]
 
-    async def officer_counts(self) -> dict[str, int]:
-        """Active officers per unit."""
+    async def officer_counts(self, *, registered_before: datetime | None = None) -> dict[str, int]:
+        """Active officers per unit (only those registered before an instant, when one is given)."""
         query = (
-            "SELECT unit_code, COUNT(*) FROM users WHERE role = 'officer' AND active = 1 GROUP BY unit_code"
+            "SELECT unit_code, COUNT(*) FROM users WHERE role = 'officer' AND active = 1"
+            " AND (:before IS NULL OR registered_at < :before) GROUP BY unit_code"
         )
-        async with self._db.read() as connection, connection.execute(query) as cursor:
+        before = registered_before.astimezone(UTC).isoformat() if registered_before else None
+        async with self._db.read() as connection, connection.execute(query, {"before": before}) as cursor:
             return {row[0]: int(row[1]) async for row in cursor}
 
     async def officers_to_remind(self, *, day: date) -> list[Member]:

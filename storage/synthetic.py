@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 
 from storage import audit
@@ -41,11 +41,12 @@ class SyntheticReport:
 
 async def load_members(db: Database, *, members: Sequence[SyntheticMember], now: datetime) -> None:
     """Create the members in one transaction."""
+    registered = now.astimezone(UTC).isoformat()
     async with db.write() as connection:
         await connection.executemany(
             "INSERT INTO users (telegram_id, full_name, unit_code, role, registered_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(m.telegram_id, m.full_name, m.unit_code, m.role, now.isoformat()) for m in members],
+            [(m.telegram_id, m.full_name, m.unit_code, m.role, registered) for m in members],
         )
         await audit.record(
             connection, at=now, actor_id=None, action="synthetic.members", new={"members": len(members)}
@@ -54,7 +55,7 @@ async def load_members(db: Database, *, members: Sequence[SyntheticMember], now:
 
 async def load_reports(db: Database, *, reports: Iterable[SyntheticReport], now: datetime) -> int:
     """Append the reports (and void the marked ones) in batches; return how many were appended."""
-    stamp = now.isoformat()
+    stamp = now.astimezone(UTC).isoformat()
     total = 0
     iterator = iter(reports)
     while batch := list(islice(iterator, BATCH)):

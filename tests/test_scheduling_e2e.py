@@ -331,3 +331,12 @@ async def test_the_reminder_speaks_the_language_telegram_reported_at_registratio
     reminder = await harness.standin.next_message(509)
     assert "還沒有收到" not in (reminder.plain_text or "")
     assert any("Nothing to report" in label for label, _ in reminder.buttons)
+
+
+async def test_officers_registered_after_the_week_are_not_counted_in_its_digest(harness: Harness) -> None:
+    await harness.register(520, "p4", "chief", name="周主管")
+    await harness.register(521, "p4", "officer", name="新進員警")
+    digest = await harness.say(520, "/digest")
+    text = digest.plain_text or ""
+    assert "每位同仁都有回報" not in text
+    assert "尚無登錄的員警" in text
