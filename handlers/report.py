@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -111,21 +112,28 @@ def _indicator(context: BotContext, indicator_id: str) -> Indicator | None:
     return next((i for i in context.services.plan.officer_indicators() if i.id == indicator_id), None)
 
 
+_Step = TypeVar("_Step", cb.PickIndicator, cb.PickCount, cb.OtherDay, cb.PickDay)
+
+
+def _pressed(update: Update, context: BotContext, kind: type[_Step]) -> tuple[_Step, Flow, Indicator] | None:
+    """The button of this step of the officer's current flow; None if forged, stale or from another flow."""
+    query = update.callback_query
+    data = cb.decode(query.data or "") if query is not None else None
+    flow = _flow(context)
+    if not isinstance(data, kind) or flow is None or data.nonce != flow.nonce:
+        return None
+    indicator = _indicator(context, data.indicator)
+    return None if indicator is None else (data, flow, indicator)
+
+
 async def picked_indicator(update: Update, context: BotContext) -> int:
     """Remember the indicator and ask for the count."""
     query = update.callback_query
-    assert query is not None
-    data = cb.decode(query.data or "")
-    indicator = _indicator(context, data.indicator) if isinstance(data, cb.PickIndicator) else None
-    flow = _flow(context)
-    if (
-        indicator is None
-        or flow is None
-        or not isinstance(data, cb.PickIndicator)
-        or data.nonce != flow.nonce
-    ):
+    pressed = _pressed(update, context, cb.PickIndicator)
+    if query is None or pressed is None:
         await refuse(update, context)
         return ConversationHandler.END
+    _, flow, indicator = pressed
     flow.indicator, flow.count = indicator.id, None
     await query.answer()
     await query.edit_message_text(
@@ -153,12 +161,11 @@ async def _show_step(update: Update, text: str, markup: InlineKeyboardMarkup) ->
 
 async def picked_count(update: Update, context: BotContext) -> int:
     """Take a quick-count button and ask for the date."""
-    data = cb.decode(update.callback_query.data or "") if update.callback_query else None
-    flow = _flow(context)
-    indicator = _indicator(context, data.indicator) if isinstance(data, cb.PickCount) else None
-    if not isinstance(data, cb.PickCount) or flow is None or indicator is None or data.nonce != flow.nonce:
+    pressed = _pressed(update, context, cb.PickCount)
+    if pressed is None:
         await refuse(update, context)
         return ConversationHandler.END
+    data, flow, indicator = pressed
     try:
         count = parse_count(str(data.count), indicator)
     except ReportInputError:
@@ -188,13 +195,11 @@ async def typed_count(update: Update, context: BotContext) -> int:
 async def other_day(update: Update, context: BotContext) -> int:
     """Show every date the window accepts."""
     query = update.callback_query
-    assert query is not None
-    data = cb.decode(query.data or "")
-    flow = _flow(context)
-    indicator = _indicator(context, data.indicator) if isinstance(data, cb.OtherDay) else None
-    if not isinstance(data, cb.OtherDay) or flow is None or indicator is None or data.nonce != flow.nonce:
+    pressed = _pressed(update, context, cb.OtherDay)
+    if query is None or pressed is None:
         await refuse(update, context)
         return ConversationHandler.END
+    data, flow, indicator = pressed
     await query.answer()
     await query.edit_message_text(
         views.ask_any_day(context, indicator, data.count),
@@ -215,18 +220,18 @@ async def _ask_confirm(
 
 async def picked_day(update: Update, context: BotContext) -> int:
     """Take a date button and ask for confirmation."""
-    data = cb.decode(update.callback_query.data or "") if update.callback_query else None
-    flow = _flow(context)
-    indicator = _indicator(context, data.indicator) if isinstance(data, cb.PickDay) else None
-    if not isinstance(data, cb.PickDay) or flow is None or indicator is None or data.nonce != flow.nonce:
+    query = update.callback_query
+    pressed = _pressed(update, context, cb.PickDay)
+    if query is None or pressed is None:
         await refuse(update, context)
         return ConversationHandler.END
+    data, _, indicator = pressed
     try:
         count = parse_count(str(data.count), indicator)
         day = context.report_window().check(data.day)
     except ReportInputError as error:
-        await update.callback_query.answer()  # type: ignore[union-attr]
-        await update.callback_query.edit_message_text(views.input_problem(context, error))  # type: ignore[union-attr]
+        await query.answer()
+        await query.edit_message_text(views.input_problem(context, error))
         return ConversationHandler.END
     return await _ask_confirm(update, context, indicator, count, day)
 
