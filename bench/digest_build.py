@@ -21,13 +21,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.chart import draw_chart
-from bot.domain import Language
-from bot.i18n import Catalog
-from bot.plan import load_plan
-from bot.progress_data import ProgressData
-from bot.progress_text import ProgressTexts
-from bot.standing import chart_point
+from bot.core.domain import Language
+from bot.core.plan import load_plan
+from bot.core.progress_data import ProgressData
+from bot.core.standing import chart_point
+from bot.rendering.chart import draw_chart
+from bot.rendering.i18n import Catalog
+from bot.rendering.progress_text import ProgressTexts
 from storage.database import Database
 from storage.progress import ProgressRepo
 from storage.synthetic import SyntheticMember, SyntheticReport, load_members, load_reports

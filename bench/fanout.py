@@ -32,13 +32,13 @@ from bench.history_db import PLAN, TZ
 from bench.machine import describe as describe_machine
 from bench.machine import emit, print_machine
 from bot.app import build_application
-from bot.clock import SettableClock
-from bot.jobs import dispatcher_of
-from bot.plan import load_plan
-from bot.runner_sim import AnyApplication, running_bot, standin_settings
-from bot.sandbox.standin import BotApiStandIn
-from bot.simulation.bureau import ADMIN_ID, BUREAU_STRENGTH, build_roster
-from bot.simulation.history import members
+from bot.core.clock import SettableClock
+from bot.core.plan import load_plan
+from bot.demo.sandbox.standin import BotApiStandIn
+from bot.demo.sim_runner import AnyApplication, running_bot, standin_settings
+from bot.demo.simulation.bureau import ADMIN_ID, BUREAU_STRENGTH, build_roster
+from bot.demo.simulation.history import members
+from bot.scheduling.dispatcher import dispatcher_of
 from storage.bulk import BulkLoader
 from storage.database import Database
 

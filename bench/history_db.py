@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.plan import load_plan
-from bot.simulation.bureau import BUREAU_STRENGTH, Roster, build_roster
-from bot.simulation.history import HistoryStats, build_history_database
+from bot.core.plan import load_plan
+from bot.demo.simulation.bureau import BUREAU_STRENGTH, Roster, build_roster
+from bot.demo.simulation.history import HistoryStats, build_history_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"

@@ -41,14 +41,14 @@ from bench.history_db import CACHE, PLAN, describe, ensure_history
 from bench.machine import describe as describe_machine
 from bench.machine import emit, percentile, print_machine
 from bot.app import build_application
-from bot.clock import SettableClock
-from bot.plan import Plan, load_plan
-from bot.runner_sim import QUIET_SCHEDULE, AnyApplication, BotBuilder, running_bot, standin_settings
-from bot.sandbox.records import SentMessage
-from bot.sandbox.standin import BotApiStandIn
-from bot.simulation.behaviour import rates_for
-from bot.simulation.bureau import ADMIN_ID, BUREAU_STRENGTH, Person, build_roster
-from bot.simulation.history import members
+from bot.core.clock import SettableClock
+from bot.core.plan import Plan, load_plan
+from bot.demo.sandbox.records import SentMessage
+from bot.demo.sandbox.standin import BotApiStandIn
+from bot.demo.sim_runner import QUIET_SCHEDULE, AnyApplication, BotBuilder, running_bot, standin_settings
+from bot.demo.simulation.behaviour import rates_for
+from bot.demo.simulation.bureau import ADMIN_ID, BUREAU_STRENGTH, Person, build_roster
+from bot.demo.simulation.history import members
 from storage.bulk import BulkLoader
 from storage.database import Database
 

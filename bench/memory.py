@@ -3,7 +3,7 @@
     python -m bench.memory [--officers 1154] [--years 4]
 
 Runs the bot as its own process, exactly as in production (`python -m bot run`), against
-the stand-in as another process (`python -m bot.sandbox`), on a copy of the four-year
+the stand-in as another process (`python -m bot.demo.sandbox`), on a copy of the four-year
 database from bench.history_db (built through storage, not HTTP). Once the bot polls, every
 officer sends one /report through the stand-in's control API at the same moment; the
 benchmark waits for every confirmation. RSS is sampled with psutil every 20 ms, and the
@@ -35,9 +35,9 @@ from bench.history_db import PLAN, ROOT, describe, ensure_history
 from bench.ingest import report_lines
 from bench.machine import describe as describe_machine
 from bench.machine import emit, print_machine
-from bot.plan import load_plan
-from bot.runner_sim import QUIET_SCHEDULE
-from bot.simulation.bureau import ADMIN_ID, BUREAU_STRENGTH, Person
+from bot.core.plan import load_plan
+from bot.demo.sim_runner import QUIET_SCHEDULE
+from bot.demo.simulation.bureau import ADMIN_ID, BUREAU_STRENGTH, Person
 
 TOKEN = "300000003:BENCH-memory-stand-in-token"
 GOAL_MB = 150
@@ -192,7 +192,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         port = _free_port()
         env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
         env |= {"PYTHONPATH": str(ROOT)}
-        sandbox = [sys.executable, "-m", "bot.sandbox", "--port", str(port), "--token", TOKEN]
+        sandbox = [sys.executable, "-m", "bot.demo.sandbox", "--port", str(port), "--token", TOKEN]
         with _process(sandbox, env=env, cwd=work, log=work / "standin.log") as standin:
             assert standin.stdout is not None
             base = standin.stdout.readline().strip().removesuffix("/bot")

@@ -28,14 +28,14 @@ from typing import Any
 from bench.history_db import PLAN, TZ, HistoryFile, describe, ensure_history
 from bench.machine import describe as describe_machine
 from bench.machine import emit, percentile, print_machine
-from bot.domain import Language
-from bot.figure_source import figures_source
-from bot.i18n import Catalog
-from bot.plan import load_plan
-from bot.progress_data import ProgressData
-from bot.progress_text import ProgressTexts
-from bot.simulation.bureau import BUREAU_STRENGTH
+from bot.core.domain import Language
+from bot.core.plan import load_plan
+from bot.core.progress_data import ProgressData
+from bot.demo.simulation.bureau import BUREAU_STRENGTH
+from bot.rendering.i18n import Catalog
+from bot.rendering.progress_text import ProgressTexts
 from storage.database import Database
+from storage.figures import FigureRepo
 from storage.progress import ProgressRepo
 
 SEND_DAY = date(2021, 12, 20)
@@ -62,7 +62,7 @@ async def measure(history: HistoryFile, rounds: int) -> dict[str, float]:
     db = Database(history.path)
     await db.open()
     try:
-        data = ProgressData(ProgressRepo(db), plan, TZ, figures=figures_source(db))
+        data = ProgressData(ProgressRepo(db), plan, TZ, figures=FigureRepo(db))
         scopes: list[str | None] = [None, *plan.units_by_code]
 
         async def digests() -> None:

@@ -10,12 +10,13 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
-from bot import jobs, jobs_backup
-from bot.clock import Clock, SystemClock
-from bot.domain import Language
-from bot.i18n import Catalog
-from bot.inbox_order import PerUserOrder
-from bot.plan import Plan, load_plan
+from bot.core.clock import Clock, SystemClock
+from bot.core.domain import Language
+from bot.core.plan import Plan, load_plan
+from bot.intake.order import PerUserOrder
+from bot.rendering.i18n import Catalog
+from bot.scheduling import backup_job
+from bot.scheduling import dispatcher as jobs
 from bot.services import Repositories, Services
 from bot.settings import Settings
 from handlers.context import BotContext
@@ -61,7 +62,7 @@ def build_application(
             )
         )
         .rate_limiter(rate_limiter())
-        .updater(None)  # updates come through the durable inbox (bot/runner.py)
+        .updater(None)  # updates come through the durable inbox (bot/intake/runner.py)
         .concurrent_updates(PerUserOrder())
         .post_init(_open)
         .post_shutdown(_close)
@@ -74,7 +75,7 @@ def build_application(
         clock=clock or SystemClock(),
     )
     handlers.register(application)
-    jobs_backup.schedule(application)
+    backup_job.schedule(application)
     jobs.install(application)
     return application
 

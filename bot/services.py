@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
-from bot.i18n import Catalog
-from bot.plan import Plan
+from bot.core.clock import Clock
+from bot.core.plan import Plan
+from bot.core.progress_data import ProgressData
+from bot.rendering.i18n import Catalog
 from bot.settings import Settings
 from storage.audit import AuditRepo
 from storage.away import AwayRepo
@@ -105,3 +106,8 @@ class Services:
         """The storage repositories."""
         assert self._repos is not None, "database not open"
         return self._repos
+
+    def progress(self) -> ProgressData:
+        """Standings and digests over the open database, with the figures admins entered."""
+        repos = self.repos
+        return ProgressData(repos.progress, self.plan, self.settings.tz, figures=repos.figures)

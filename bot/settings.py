@@ -108,7 +108,7 @@ class Settings(BaseSettings):
     @field_validator("digest_schedule", "reminder_schedule")
     @classmethod
     def _check_cron(cls, value: str) -> str:
-        from bot.cron import parse_cron
+        from bot.scheduling.cron import parse_cron
 
         return parse_cron(value).text
 

@@ -7,8 +7,8 @@ import logging
 from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.core.records import Member
 from handlers.context import BotContext
-from storage.records import Member
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.domain import Role
-from bot.text_input import parse_int
+from bot.core.domain import Role
+from bot.core.text_input import parse_int
 from handlers.audit_views import audit_text
 from handlers.context import AnyHandler, BotContext
 

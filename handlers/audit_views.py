@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from bot.core.records import LoggedChange
 from handlers.context import BotContext
-from storage.records import LoggedChange
 
 MAX_VALUE_CHARS = 60
 MAX_MESSAGE_CHARS = 4000

@@ -7,8 +7,8 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.commands import MAX_AWAY_DAYS, AwayInputError, AwayProblem, parse_away_until
-from bot.domain import Role
+from bot.core.arguments import MAX_AWAY_DAYS, AwayInputError, AwayProblem, parse_away_until
+from bot.core.domain import Role
 from handlers import views
 from handlers.context import AnyHandler, BotContext
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from telegram.ext import Application, BaseHandler, CallbackContext, ExtBot
 
-from bot.domain import Language
-from bot.reporting import ReportWindow
+from bot.core.domain import Language
+from bot.core.records import Member
+from bot.core.reporting import ReportWindow
 from bot.services import Repositories, Services
-from storage.records import Member
 
 _MEMBER = "member"
 

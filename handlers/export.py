@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import CommandHandler, filters
 
-from bot.domain import Role
-from bot.export import parse_export_args, workbook_bytes, write_csv
+from bot.core.domain import Role
+from bot.rendering.export import parse_export_args, workbook_bytes, write_csv
 from handlers import views
 from handlers.context import AnyHandler, BotContext
 

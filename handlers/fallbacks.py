@@ -7,7 +7,7 @@ import logging
 from telegram import Chat, Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.inbox import is_transient
+from bot.intake.inbox import is_transient
 from handlers.access import command_for_us
 from handlers.context import AnyHandler, BotContext
 

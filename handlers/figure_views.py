@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.figures import FigureInputError, FigureProblem, FigureValue, plain_number, settable_indicators
-from bot.i18n import Markup
-from bot.plan import Indicator, Measure
-from bot.progress import Actuals, Pace, Progress
+from bot.core.figures import FigureInputError, FigureProblem, FigureValue, plain_number, settable_indicators
+from bot.core.plan import Indicator, Measure
+from bot.core.progress import Actuals, Pace, Progress
+from bot.rendering.i18n import Markup
 from handlers import views
 from handlers.context import BotContext
 from storage.figures import FigureEntry, FigureSaved

@@ -7,10 +7,10 @@ from dataclasses import replace
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.domain import Role
-from bot.figures import FigureInputError, SetRequest, figure_progress, parse_set
-from bot.plan import Measure
-from bot.progress import Actuals
+from bot.core.domain import Role
+from bot.core.figures import FigureInputError, SetRequest, figure_progress, parse_set
+from bot.core.plan import Measure
+from bot.core.progress import Actuals
 from handlers import figure_views
 from handlers.context import AnyHandler, BotContext
 from storage.figures import NewFigure

@@ -7,9 +7,9 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks as cb
-from bot.domain import Language
-from bot.plan import Indicator
+from bot.core import callbacks as cb
+from bot.core.domain import Language
+from bot.core.plan import Indicator
 from handlers.context import BotContext
 
 QUICK_COUNTS = (0, 1, 2, 3, 4, 5, 6, 8, 10)

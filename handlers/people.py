@@ -8,8 +8,8 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks as cb
-from bot.domain import Language, Role
+from bot.core import callbacks as cb
+from bot.core.domain import Language, Role
 from handlers import keyboards, views
 from handlers.access import refuse
 from handlers.context import AnyHandler, BotContext

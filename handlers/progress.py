@@ -7,12 +7,11 @@ import asyncio
 from telegram import InputFile, Message, Update
 from telegram.ext import CommandHandler, filters
 
-from bot.chart import draw_chart
-from bot.commands import ScopeError, ScopeRequest, parse_scope
-from bot.domain import Role
-from bot.progress_data import progress_data
-from bot.progress_text import ProgressTexts
-from bot.standing import chart_point
+from bot.core.arguments import ScopeError, ScopeRequest, parse_scope
+from bot.core.domain import Role
+from bot.core.standing import chart_point
+from bot.rendering.chart import draw_chart
+from bot.rendering.progress_text import ProgressTexts
 from handlers import views
 from handlers.context import AnyHandler, BotContext
 
@@ -55,7 +54,7 @@ async def progress(update: Update, context: BotContext) -> None:
     if not allowed:
         return
     today = context.today()
-    standing = await progress_data(context.services).standing(
+    standing = await context.services.progress().standing(
         unit_code=unit_code, year=request.year or today.year, today=today
     )
     await message.reply_text(texts(context).standing(standing))
@@ -78,7 +77,7 @@ async def digest(update: Update, context: BotContext) -> None:
     allowed, unit_code = await _scope(message, context, request)
     if not allowed:
         return
-    built = await progress_data(context.services).digest(send_day=context.today(), unit_code=unit_code)
+    built = await context.services.progress().digest(send_day=context.today(), unit_code=unit_code)
     rendered = texts(context)
     await message.reply_text(rendered.digest(built, show_names=member.role is Role.CHIEF))
     points = [chart_point(row) for row in built.standing.rows]

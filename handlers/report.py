@@ -16,10 +16,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks as cb
-from bot.domain import NOTHING_TO_REPORT
-from bot.plan import Indicator
-from bot.reporting import (
+from bot.core import callbacks as cb
+from bot.core.domain import NOTHING_TO_REPORT
+from bot.core.plan import Indicator
+from bot.core.records import NewReport
+from bot.core.reporting import (
     ReportInputError,
     ReportRequest,
     default_day,
@@ -30,7 +31,6 @@ from bot.reporting import (
 from handlers import keyboards, views
 from handlers.access import refuse
 from handlers.context import AnyHandler, BotContext
-from storage.records import NewReport
 
 CHOOSE_INDICATOR, CHOOSE_COUNT, CHOOSE_DAY, CONFIRM = range(4)
 _FLOW = "report_flow"

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks as cb
-from bot.i18n import Markup
-from bot.progress import week_bounds
+from bot.core import callbacks as cb
+from bot.core.progress import week_bounds
+from bot.rendering.i18n import Markup
 from handlers import keyboards, views
 from handlers.access import refuse
 from handlers.context import AnyHandler, BotContext

@@ -5,13 +5,13 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks as cb
-from bot.domain import Role
-from bot.text_input import clean, parse_int
+from bot.core import callbacks as cb
+from bot.core.domain import Role
+from bot.core.records import MemberChange
+from bot.core.text_input import clean, parse_int
 from handlers import staff_views
 from handlers.access import refuse
 from handlers.context import AnyHandler, BotContext
-from storage.records import MemberChange
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks as cb
-from bot.people import Change, Page, page
+from bot.core import callbacks as cb
+from bot.core.people import Change, Page, page
+from bot.core.records import Invitation, Member, MemberActivity, MemberChange
 from handlers import views
 from handlers.context import BotContext
-from storage.records import Invitation, Member, MemberActivity, MemberChange
 
 MAX_INVITATIONS_SHOWN = 40
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.domain import Role
+from bot.core.domain import Role
 from handlers import views
 from handlers.context import AnyHandler, BotContext
 

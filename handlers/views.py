@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain import NOTHING_TO_REPORT, Role
-from bot.i18n import Markup
-from bot.plan import Indicator
-from bot.reporting import ReportInputError
-from bot.screening import PersonalData
+from bot.core.domain import NOTHING_TO_REPORT, Role
+from bot.core.plan import Indicator
+from bot.core.records import Member, Report
+from bot.core.reporting import ReportInputError
+from bot.core.screening import PersonalData
+from bot.rendering.i18n import Markup
 from handlers.context import BotContext
 from handlers.keyboards import indicator_label
-from storage.records import Member, Report
 
 
 def full_day(context: BotContext, day: date) -> str:

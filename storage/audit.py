@@ -9,8 +9,8 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.core.records import LoggedChange
 from storage.database import Database
-from storage.records import LoggedChange
 
 
 def _encode(value: object) -> str | None:

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 import aiosqlite
 
+from bot.core.records import AwayPeriod
 from storage import audit
 from storage.database import Database
-from storage.progress_records import AwayPeriod
 
 _COLUMNS = "id, officer_id, starts_on, ends_on, created_at, ended_at"
 

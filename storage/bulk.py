@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from typing import TypeVar
 
-from bot.domain import Language, Role
+from bot.core.domain import Language, Role
 from storage import audit
 from storage.database import Database
 

@@ -12,10 +12,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import Language
+from bot.core.domain import Language
+from bot.core.records import Delivery, DeliveryKind, DeliveryStatus, NewDelivery, RunSummary
 from storage import audit
 from storage.database import Database
-from storage.progress_records import Delivery, DeliveryKind, DeliveryStatus, NewDelivery, RunSummary
 
 _COLUMNS = (
     "kind, period, chat_id, recipient_id, scope, language, show_names, status, parts_sent, attempts,"

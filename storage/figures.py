@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import aiosqlite
 
-from bot.domain import NOTHING_TO_REPORT
-from bot.figures import FigureValue, actuals_from
-from bot.plan import Measure
-from bot.progress import Actuals
+from bot.core.domain import NOTHING_TO_REPORT
+from bot.core.figures import FigureValue, actuals_from
+from bot.core.plan import Measure
+from bot.core.progress import Actuals
 from storage import audit
 from storage.database import Database
 

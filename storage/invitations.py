@@ -7,10 +7,10 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.domain import Language, Role
+from bot.core.domain import Language, Role
+from bot.core.records import Invitation, Member
 from storage import audit
 from storage.database import Database
-from storage.records import Invitation, Member
 from storage.users import fetch_member
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from bot.core.records import DateRange, Member, QuietOfficer, UnitTotals
 from storage.database import Database
-from storage.progress_records import DateRange, QuietOfficer, UnitTotals
-from storage.records import Member
 from storage.users import member_from_row
 
 _OFFICER_COLUMNS = (

@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.domain import NOTHING_TO_REPORT
+from bot.core.domain import NOTHING_TO_REPORT
+from bot.core.records import ExportRow, NewReport, Report
 from storage import audit
 from storage.database import Database
-from storage.records import ExportRow, NewReport, Report
 
 _SELECT = (
     "SELECT r.id, r.officer_id, r.unit_code, r.indicator, r.report_date, r.count, r.note,"

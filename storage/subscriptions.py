@@ -6,10 +6,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import Language
+from bot.core.domain import Language
+from bot.core.records import Subscription
 from storage import audit
 from storage.database import Database
-from storage.progress_records import Subscription
 
 _COLUMNS = "chat_id, unit_code, language, subscribed_by, subscribed_at"
 

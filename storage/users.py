@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.domain import Language, Role
-from bot.people import Change, Standing, removes_last_admin
+from bot.core.domain import Language, Role
+from bot.core.people import Change, Standing, removes_last_admin
+from bot.core.records import Member, MemberActivity, MemberChange
 from storage import audit
 from storage.database import Database
-from storage.records import Member, MemberActivity, MemberChange
 
 _COLUMNS = "telegram_id, full_name, username, unit_code, role, language, active, registered_at"
 _PREFIXED = ", ".join(f"u.{column}" for column in _COLUMNS.split(", "))

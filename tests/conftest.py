@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import SettableClock
-from bot.sandbox.standin import BotApiStandIn
+from bot.core.clock import SettableClock
+from bot.demo.sandbox.standin import BotApiStandIn
 from tests.auxil.harness import TOKEN, Harness, make_settings, taipei
 
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from bot.callbacks import CallbackData, ConfirmReport, ConfirmUndo, NothingToReport, PickIndicator, encode
+from bot.core.callbacks import (
+    CallbackData,
+    ConfirmReport,
+    ConfirmUndo,
+    NothingToReport,
+    PickIndicator,
+    encode,
+)
 from tests.auxil.harness import Harness
 
 OUTSIDER = 666

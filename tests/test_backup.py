@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
-from bot.backups import backup_name, to_prune
-from bot.clock import SettableClock
-from bot.jobs_backup import JOB_NAME
-from bot.sandbox.standin import BotApiStandIn
+from bot.cli.main import main
+from bot.core.clock import SettableClock
+from bot.demo.sandbox.standin import BotApiStandIn
+from bot.scheduling.backup_job import JOB_NAME
+from bot.scheduling.backups import backup_name, to_prune
 from storage.backup import BackupError, integrity_problems, take_backup
 from tests.auxil.harness import Harness, make_settings, taipei
 

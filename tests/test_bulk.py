@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain import NOTHING_TO_REPORT, Role
-from bot.plan import load_plan
-from bot.simulation.history import build_history_database
+from bot.core.domain import NOTHING_TO_REPORT, Role
+from bot.core.plan import load_plan
+from bot.core.records import NewReport
+from bot.demo.simulation.history import build_history_database
 from storage.bulk import BulkLoader, LoadedReport, NewMember
 from storage.database import Database
-from storage.records import NewReport
 from storage.reports import ReportRepo
 from storage.users import UserRepo
 

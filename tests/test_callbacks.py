@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import callbacks as cb
-from bot.domain import Language
+from bot.core import callbacks as cb
+from bot.core.domain import Language
 
 SAMPLES: list[cb.CallbackData] = [
     cb.PickIndicator("domestic_violence", "0123abcd"),

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.domain import Language
-from bot.i18n import Catalog, Markup
+from bot.core.domain import Language
+from bot.rendering.i18n import Catalog, Markup
 
 CATALOG = Catalog.load()
 ALLOWED_TAGS = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.chart import FONT_FAMILY, ChartText, draw_chart, font, font_path
-from bot.domain import Language
-from bot.i18n import Catalog
-from bot.plan import load_plan
-from bot.progress import Actuals
-from bot.progress_text import ProgressTexts
-from bot.standing import build_standing, chart_point
+from bot.core.domain import Language
+from bot.core.plan import load_plan
+from bot.core.progress import Actuals
+from bot.core.standing import build_standing, chart_point
+from bot.rendering.chart import FONT_FAMILY, ChartText, draw_chart, font, font_path
+from bot.rendering.i18n import Catalog
+from bot.rendering.progress_text import ProgressTexts
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = load_plan(ROOT / "plan.json")
@@ -73,7 +73,7 @@ def test_the_default_font_would_miss_the_glyphs() -> None:
 
 def test_start_up_does_not_import_matplotlib() -> None:
     code = (
-        "import sys, bot.app, bot.__main__, bot.jobs, handlers;"
+        "import sys, bot.app, bot.cli.main, bot.scheduling.dispatcher, handlers;"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'matplotlib', 'numpy', 'PIL'});"
         "print(bad); sys.exit(1 if bad else 0)"
     )

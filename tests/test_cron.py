@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cron import CronError, fire_times, last_fire, parse_cron
-from bot.schedule import covered_week, digest_due, reminder_due, week_key
+from bot.core.digest import covered_week
+from bot.core.records import DeliveryKind
+from bot.scheduling.cron import CronError, fire_times, last_fire, parse_cron
+from bot.scheduling.due import digest_due, reminder_due, week_key
 from bot.settings import Settings, SettingsError, load_settings
-from storage.progress_records import DeliveryKind
 
 TZ = ZoneInfo("Asia/Taipei")
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.__main__ import main
 from bot.app import build_application
-from bot.domain import NOTHING_TO_REPORT
-from bot.runner_demo import DemoOptions, DemoResult, run_demo
-from bot.simulation.summary import BUREAU
+from bot.cli.main import main
+from bot.core.domain import NOTHING_TO_REPORT
+from bot.demo.run import DemoOptions, DemoResult, run_demo
+from bot.demo.simulation.summary import BUREAU
 
 SMALL = DemoOptions(end=date(2021, 11, 28), weeks=1, officers=60, via_bot=12, seed=5)
 

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import Digest, SilentOfficer, build_digest, expected_days, silent_officers
-from bot.domain import Language
-from bot.i18n import Catalog
-from bot.plan import load_plan
-from bot.progress_text import MAX_NAMES, ProgressTexts, to_plain
-from storage.progress_records import DateRange, QuietOfficer
+from bot.core.digest import Digest, SilentOfficer, build_digest, expected_days, silent_officers
+from bot.core.domain import Language
+from bot.core.plan import load_plan
+from bot.core.records import DateRange, QuietOfficer
+from bot.rendering.i18n import Catalog
+from bot.rendering.progress_text import MAX_NAMES, ProgressTexts, to_plain
 
 PLAN = load_plan(Path(__file__).resolve().parents[1] / "plan.json")
 CATALOG = Catalog.load()

@@ -15,11 +15,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.__main__ import main
-from bot.export import CSV_HEADER
-from bot.plan import Measure, load_plan
-from bot.progress import Actuals, compute_progress
-from bot.sandbox.records import SentMessage
+from bot.cli.main import main
+from bot.core.plan import Measure, load_plan
+from bot.core.progress import Actuals, compute_progress
+from bot.demo.sandbox.records import SentMessage
+from bot.rendering.export import CSV_HEADER
 from tests.auxil.harness import ADMIN_ID, Harness, taipei
 
 PLAN = load_plan(Path(__file__).resolve().parents[1] / "plan.json")

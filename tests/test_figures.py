@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.figures import (
+from bot.core.figures import (
     FigureInputError,
     FigureProblem,
     FigureValue,
@@ -18,7 +18,7 @@ from bot.figures import (
     plain_number,
     settable_indicators,
 )
-from bot.plan import load_plan
+from bot.core.plan import load_plan
 
 PLAN = load_plan("plan.json")
 TODAY = date(2020, 6, 30)

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.progress import Actuals
+from bot.core.progress import Actuals
 from bot.services import Repositories
 from tests.auxil.harness import ADMIN_ID, Harness, taipei
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.inbox_order import PerUserOrder
+from bot.intake.order import PerUserOrder
 from bot.settings import SettingsError, load_settings
 from tests.auxil.botprocess import query
 from tests.auxil.harness import ADMIN_ID, Harness

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import Role
-from bot.people import Standing, page, removes_last_admin
+from bot.core.domain import Role
+from bot.core.people import Standing, page, removes_last_admin
 
 ADMIN, OFFICER = Standing(Role.ADMIN, True), Standing(Role.OFFICER, True)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.plan import (
+from bot.core.plan import (
     Direction,
     LocalizedText,
     Measure,

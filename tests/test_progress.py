@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.plan import Indicator, load_plan
-from bot.progress import (
+from bot.core.plan import Indicator, load_plan
+from bot.core.progress import (
     Actuals,
     Pace,
     Progress,

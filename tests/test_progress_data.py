@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.figure_source import NO_FIGURES, FiguresSource
-from bot.plan import load_plan
-from bot.progress import Actuals, Pace
-from bot.progress_data import ProgressData
+from bot.core.figure_source import NO_FIGURES, FiguresSource
+from bot.core.plan import load_plan
+from bot.core.progress import Actuals, Pace
+from bot.core.progress_data import ProgressData
 from bot.services import Repositories
 from tests.auxil.seed import add_member, add_report, open_repos
 from tests.test_standing import plan_with_allocation

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
-from bot.clock import SettableClock
-from bot.domain import Role
+from bot.cli.main import main
+from bot.core.clock import SettableClock
+from bot.core.domain import Role
 from tests.auxil.harness import ADMIN_ID, Harness, taipei
 from tests.auxil.scheduling import services
 from tests.auxil.seed import add_member, add_report, open_repos

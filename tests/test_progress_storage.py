@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 import storage.database
-from bot.domain import NOTHING_TO_REPORT, Language, Role
+from bot.core.domain import NOTHING_TO_REPORT, Language, Role
+from bot.core.records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery
 from bot.services import Repositories
 from storage.progress import split_range
-from storage.progress_records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery
 from tests.auxil.seed import add_member, add_report, open_repos
 
 NOW = datetime(2021, 3, 8, 0, 0, tzinfo=UTC)

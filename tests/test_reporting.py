@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.plan import Plan, load_plan
-from bot.reporting import (
+from bot.core.plan import Plan, load_plan
+from bot.core.reporting import (
     MAX_NOTE_LENGTH,
     Problem,
     ReportInputError,

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain import Language
-from bot.export import CSV_HEADER
+from bot.core.domain import Language
+from bot.rendering.export import CSV_HEADER
 from tests.auxil.harness import Harness, taipei
 
 OFFICER = 501
@@ -212,7 +212,7 @@ async def test_report_in_group_asks_for_private_chat(harness: Harness, officer: 
 
 
 async def test_csv_export_holds_every_report(harness: Harness, officer: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bot.export import export_csv_file
+    from bot.rendering.export import export_csv_file
 
     await harness.say(officer, "/report dui 3 today 路檢")
     await harness.say(officer, "/report talks 1")

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from bot.clock import SettableClock
-from bot.domain import Role
-from storage.progress_records import DeliveryKind, DeliveryStatus
+from bot.core.clock import SettableClock
+from bot.core.domain import Role
+from bot.core.records import DeliveryKind, DeliveryStatus
 from tests.auxil.harness import ADMIN_ID, Harness, taipei
 from tests.auxil.scheduling import dispatcher, run_due, sent_since, services, wait_until
 from tests.auxil.seed import add_report

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.reporting import Problem, ReportInputError, check_note
-from bot.screening import PersonalData, find_personal_data, is_national_id
+from bot.core.reporting import Problem, ReportInputError, check_note
+from bot.core.screening import PersonalData, find_personal_data, is_national_id
 from tests.auxil.harness import Harness
 
 VALID_IDS = ["A123456789", "F222222222", "Z187654324", "K800000013", "B901234562", "O111111116", "I212345671"]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Role
-from bot.plan import Plan, load_plan
-from bot.simulation.behaviour import Activity, Population
-from bot.simulation.bureau import (
+from bot.core.domain import Role
+from bot.core.plan import Plan, load_plan
+from bot.demo.simulation.behaviour import Activity, Population
+from bot.demo.simulation.bureau import (
     BUREAU_STRENGTH,
     UNIT_WEIGHTS,
     Channel,

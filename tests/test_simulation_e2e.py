@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.app import build_application
-from bot.clock import SettableClock
-from bot.domain import NOTHING_TO_REPORT, Role
-from bot.plan import load_plan
-from bot.runner_sim import running_bot
-from bot.sandbox.standin import BotApiStandIn
-from bot.simulation.behaviour import Activity, Count
-from bot.simulation.bureau import Channel, Roster, build_roster
-from bot.simulation.driver import BureauDriver
+from bot.core.clock import SettableClock
+from bot.core.domain import NOTHING_TO_REPORT, Role
+from bot.core.plan import load_plan
+from bot.demo.sandbox.standin import BotApiStandIn
+from bot.demo.sim_runner import running_bot
+from bot.demo.simulation.behaviour import Activity, Count
+from bot.demo.simulation.bureau import Channel, Roster, build_roster
+from bot.demo.simulation.driver import BureauDriver
 from storage.reports import ReportRepo
 from tests.auxil.harness import make_settings
 

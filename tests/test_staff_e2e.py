@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain import Role
+from bot.core.domain import Role
 from bot.services import Repositories
 from tests.auxil.harness import ADMIN_ID, Harness
 

@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.sandbox import BotApiStandIn, parse_html
+from bot.demo.sandbox import BotApiStandIn, parse_html
 
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 os.environ["no_proxy"] = "127.0.0.1,localhost"
@@ -406,7 +406,7 @@ async def test_control_api(api: BotApiStandIn, http: httpx.AsyncClient, bot: Bot
 
 async def test_standalone_cli():
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.sandbox", "--port", "0", "--token", TOKEN,
+        sys.executable, "-m", "bot.demo.sandbox", "--port", "0", "--token", TOKEN,
         stdout=asyncio.subprocess.PIPE,
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     )  # fmt: skip

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Language
-from bot.i18n import Catalog
-from bot.plan import Indicator, Plan, load_plan
-from bot.progress import Actuals, Pace, compute_progress
-from bot.progress_text import ProgressTexts, number, to_plain
-from bot.standing import Basis, Row, achieved_cells, bar, build_standing, bureau_counts, chart_point
+from bot.core.domain import Language
+from bot.core.plan import Indicator, Plan, load_plan
+from bot.core.progress import Actuals, Pace, compute_progress
+from bot.core.standing import Basis, Row, achieved_cells, bar, build_standing, bureau_counts, chart_point
+from bot.rendering.i18n import Catalog
+from bot.rendering.progress_text import ProgressTexts, number, to_plain
 
 PLAN_PATH = Path(__file__).resolve().parents[1] / "plan.json"
 PLAN = load_plan(PLAN_PATH)

@@ -13,9 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from bot.clock import SystemClock
-from bot.domain import Role
-from bot.sandbox.standin import BotApiStandIn
+from bot.core.clock import SystemClock
+from bot.core.domain import Role
+from bot.demo.sandbox.standin import BotApiStandIn
 from storage.database import Database
 from storage.invitations import InvitationRepo
 from tests.auxil.harness import ADMIN_ID, TOKEN

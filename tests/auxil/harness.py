@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import FieldBot, build_application
-from bot.clock import SettableClock
-from bot.runner import Runner
-from bot.sandbox.records import SentMessage
-from bot.sandbox.standin import BotApiStandIn
+from bot.core.clock import SettableClock
+from bot.demo.sandbox.records import SentMessage
+from bot.demo.sandbox.standin import BotApiStandIn
+from bot.intake.runner import Runner
 from bot.settings import Settings, load_settings
 
 TOKEN = "123456:TEST-TOKEN-abcdefghij"

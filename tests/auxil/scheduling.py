@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.jobs import Dispatcher, dispatcher_of
-from bot.sandbox.records import SentMessage
-from bot.sandbox.standin import BotApiStandIn
+from bot.demo.sandbox.records import SentMessage
+from bot.demo.sandbox.standin import BotApiStandIn
+from bot.scheduling.dispatcher import Dispatcher, dispatcher_of
 from bot.services import Services
 from tests.auxil.harness import Harness
 

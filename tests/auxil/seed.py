@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
-from bot.domain import Role
+from bot.core.domain import Role
+from bot.core.records import Member, NewReport, Report
 from bot.services import Repositories
 from storage.database import Database
-from storage.records import Member, NewReport, Report
 
 T0 = datetime(2021, 1, 1, tzinfo=UTC)
 _keys = itertools.count(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.standin import BotApiStandIn
+from bot.demo.sandbox.standin import BotApiStandIn
 from tests.auxil.botprocess import (
     BotProcess,
     pending_updates,

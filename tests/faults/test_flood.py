@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.sandbox.standin import BotApiStandIn
+from bot.demo.sandbox.standin import BotApiStandIn
 from tests.auxil.botprocess import BotProcess, pending_updates, seed_officers, stored_reports, wait_until
 
 pytestmark = pytest.mark.faults

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import callbacks as cb
-from bot.plan import load_plan
-from bot.reporting import (
+from bot.core import callbacks as cb
+from bot.core.plan import load_plan
+from bot.core.reporting import (
     MAX_NOTE_LENGTH,
     ReportInputError,
     ReportWindow,
@@ -22,7 +22,7 @@ from bot.reporting import (
     parse_day,
     parse_report_line,
 )
-from bot.sandbox.standin import BotApiStandIn
+from bot.demo.sandbox.standin import BotApiStandIn
 from tests.auxil.botprocess import BotProcess, say, seed_officers, stored_reports
 
 pytestmark = pytest.mark.faults

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.sandbox.standin import BotApiStandIn
+from bot.demo.sandbox.standin import BotApiStandIn
 from tests.auxil.botprocess import BotProcess, integrity, query, seed_officers, wait_until
 
 pytestmark = pytest.mark.faults

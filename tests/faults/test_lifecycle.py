@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.sandbox.standin import BotApiStandIn
+from bot.demo.sandbox.standin import BotApiStandIn
 from tests.auxil.botprocess import (
     BotProcess,
     integrity,

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
-from bot.domain import Language
-from bot.i18n import Catalog
+from bot.core.domain import Language
+from bot.rendering.i18n import Catalog
 from tests.auxil.botprocess import query
 from tests.auxil.harness import ADMIN_ID, Harness
 

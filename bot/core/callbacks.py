@@ -1,0 +1,195 @@
+"""Callback data of inline buttons: short, typed, encoded and parsed in one place."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.domain import Language
+
+MAX_CALLBACK_BYTES = 64
+_ID = r"[a-z0-9_]{1,32}"
+_NONCE = r"[0-9a-f]{8}"
+
+
+@dataclass(frozen=True)
+class PickIndicator:
+    """Guided report: the officer chose what to report."""
+
+    indicator: str
+    nonce: str
+
+
+@dataclass(frozen=True)
+class PickCount:
+    """Guided report: the officer chose a count."""
+
+    indicator: str
+    count: int
+    nonce: str
+
+
+@dataclass(frozen=True)
+class OtherDay:
+    """Guided report: show every accepted date."""
+
+    indicator: str
+    count: int
+    nonce: str
+
+
+@dataclass(frozen=True)
+class PickDay:
+    """Guided report: the officer chose the date."""
+
+    indicator: str
+    count: int
+    day: date
+    nonce: str
+
+
+@dataclass(frozen=True)
+class ConfirmReport:
+    """Guided report: the officer confirmed."""
+
+    indicator: str
+    count: int
+    day: date
+    nonce: str
+
+
+@dataclass(frozen=True)
+class CancelReport:
+    """Guided report: the officer cancelled."""
+
+
+@dataclass(frozen=True)
+class StartReport:
+    """Open the guided report (a button on reminders)."""
+
+
+@dataclass(frozen=True)
+class NothingToReport:
+    """Record 'nothing to report' for a date."""
+
+    day: date
+
+
+@dataclass(frozen=True)
+class ConfirmUndo:
+    """Void this report after /undo."""
+
+    report_id: int
+
+
+@dataclass(frozen=True)
+class KeepReport:
+    """Leave the report as it is after /undo."""
+
+
+@dataclass(frozen=True)
+class ChooseLanguage:
+    """Switch the catalog with /lang."""
+
+    language: Language
+
+
+@dataclass(frozen=True)
+class OfficersPage:
+    """/officers: show another page of the list (unit None = every unit)."""
+
+    unit: str | None
+    page: int
+
+
+CallbackData = (
+    PickIndicator
+    | PickCount
+    | OtherDay
+    | PickDay
+    | ConfirmReport
+    | CancelReport
+    | StartReport
+    | NothingToReport
+    | ConfirmUndo
+    | KeepReport
+    | ChooseLanguage
+    | OfficersPage
+)
+
+Builder = Callable[[tuple[str, ...]], CallbackData]
+
+
+def _day(text: str) -> date:
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+_PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
+    (re.compile(rf"^r:i:({_ID}):({_NONCE})$"), lambda p: PickIndicator(p[0], p[1])),
+    (re.compile(rf"^r:c:({_ID}):(\d{{1,6}}):({_NONCE})$"), lambda p: PickCount(p[0], int(p[1]), p[2])),
+    (re.compile(rf"^r:o:({_ID}):(\d{{1,6}}):({_NONCE})$"), lambda p: OtherDay(p[0], int(p[1]), p[2])),
+    (
+        re.compile(rf"^r:d:({_ID}):(\d{{1,6}}):(\d{{8}}):({_NONCE})$"),
+        lambda p: PickDay(p[0], int(p[1]), _day(p[2]), p[3]),
+    ),
+    (
+        re.compile(rf"^r:ok:({_ID}):(\d{{1,6}}):(\d{{8}}):({_NONCE})$"),
+        lambda p: ConfirmReport(p[0], int(p[1]), _day(p[2]), p[3]),
+    ),
+    (re.compile(r"^r:x$"), lambda p: CancelReport()),
+    (re.compile(r"^r:go$"), lambda p: StartReport()),
+    (re.compile(r"^n:(\d{8})$"), lambda p: NothingToReport(_day(p[0]))),
+    (re.compile(r"^u:(\d{1,12})$"), lambda p: ConfirmUndo(int(p[0]))),
+    (re.compile(r"^u:x$"), lambda p: KeepReport()),
+    (re.compile(r"^l:(zh|en)$"), lambda p: ChooseLanguage(Language(p[0]))),
+    (
+        re.compile(rf"^o:({_ID}|\*):(\d{{1,4}})$"),
+        lambda p: OfficersPage(None if p[0] == "*" else p[0], int(p[1])),
+    ),
+]
+
+def encode(data: CallbackData) -> str:
+    """Return the short string sent to Telegram as callback_data."""
+    match data:
+        case PickIndicator(indicator, nonce):
+            text = f"r:i:{indicator}:{nonce}"
+        case PickCount(indicator, count, nonce):
+            text = f"r:c:{indicator}:{count}:{nonce}"
+        case OtherDay(indicator, count, nonce):
+            text = f"r:o:{indicator}:{count}:{nonce}"
+        case PickDay(indicator, count, day, nonce):
+            text = f"r:d:{indicator}:{count}:{day:%Y%m%d}:{nonce}"
+        case ConfirmReport(indicator, count, day, nonce):
+            text = f"r:ok:{indicator}:{count}:{day:%Y%m%d}:{nonce}"
+        case CancelReport():
+            text = "r:x"
+        case StartReport():
+            text = "r:go"
+        case NothingToReport(day):
+            text = f"n:{day:%Y%m%d}"
+        case ConfirmUndo(report_id):
+            text = f"u:{report_id}"
+        case KeepReport():
+            text = "u:x"
+        case ChooseLanguage(language):
+            text = f"l:{language.value}"
+        case OfficersPage(unit, page):
+            text = f"o:{unit or '*'}:{page}"
+    if len(text.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data too long: {text!r}")
+    return text
+
+
+def decode(text: str) -> CallbackData | None:
+    """Parse callback data; None for anything forged, stale or unknown."""
+    for pattern, build in _PATTERNS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        try:
+            return build(match.groups())
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,123 @@
+"""Gather what progress and digests need from storage and the figures source, then build them.
+
+Every digest of one week comes from three reads (totals per unit and indicator for the year,
+the week and the week before from the daily roll-ups; officers without a report that week;
+officers per unit), however many units there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Protocol
+
+from bot.core.digest import Digest, build_digest, covered_week, silent_officers
+from bot.core.figure_source import NO_FIGURES, FiguresSource
+from bot.core.plan import Plan
+from bot.core.progress import Actuals
+from bot.core.records import DateRange, QuietOfficer, UnitTotals
+from bot.core.standing import Standing, build_standing
+
+NestedCounts = dict[str, dict[str, int]]
+
+
+class RollUps(Protocol):
+    """What progress reads from the daily and monthly roll-ups (storage's ProgressRepo)."""
+
+    async def totals(self, *, ranges: Sequence[DateRange], unit_code: str | None = None) -> list[UnitTotals]:
+        """Per unit and indicator, the valid counts summed over each date range (in order)."""
+        ...
+
+    async def quiet_officers(
+        self, *, start: date, end: date, unit_code: str | None = None
+    ) -> list[QuietOfficer]:
+        """Active officers with no valid report from start to end, with their away days."""
+        ...
+
+    async def officer_counts(self, *, registered_before: datetime | None = None) -> dict[str, int]:
+        """Active officers per unit (only those registered before an instant, when one is given)."""
+        ...
+
+
+def _nest(rows: Sequence[UnitTotals], column: int) -> NestedCounts:
+    """unit -> indicator -> total for one of the requested date ranges."""
+    nested: NestedCounts = {}
+    for row in rows:
+        if row.totals[column]:
+            nested.setdefault(row.unit_code, {})[row.indicator] = row.totals[column]
+    return nested
+
+
+def year_to_date(year: int, today: date) -> DateRange:
+    """1 January to today, clamped to the year (empty before it starts)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return DateRange(start, min(max(today, start - timedelta(days=1)), end))
+
+
+class ProgressData:
+    """Builds standings and digests for the bureau and its units."""
+
+    def __init__(
+        self, progress: RollUps, plan: Plan, tz: tzinfo, figures: FiguresSource = NO_FIGURES
+    ) -> None:
+        self._progress = progress
+        self._plan = plan
+        self._tz = tz
+        self._figures = figures
+
+    def _allocated(self, unit_code: str, year: int) -> bool:
+        return any(i.unit_target(unit_code, year) is not None for i in self._plan.indicators)
+
+    async def _unit_figures(self, unit_code: str | None, year: int) -> dict[str, Actuals]:
+        if unit_code is None or not self._allocated(unit_code, year):
+            return {}
+        return await self._figures.actuals_for(year=year, unit_code=unit_code)
+
+    async def standing(self, *, unit_code: str | None, year: int, today: date) -> Standing:
+        """Where the bureau (unit_code None) or a unit stands in a year, as of today."""
+        span = year_to_date(year, today)
+        rows = await self._progress.totals(ranges=[span], unit_code=None)
+        as_of = min(today, date(year, 12, 31))
+        return build_standing(
+            self._plan,
+            unit_code=unit_code,
+            year=year,
+            as_of=as_of,
+            counts=_nest(rows, 0),
+            bureau_figures=await self._figures.actuals_for(year=year, unit_code=None),
+            unit_figures=await self._unit_figures(unit_code, year),
+        )
+
+    async def digests(self, *, send_day: date, unit_codes: Sequence[str | None]) -> dict[str | None, Digest]:
+        """The digests sent on send_day (covering the week before) for the bureau and units."""
+        monday, sunday = covered_week(send_day)
+        week = DateRange(monday, sunday)
+        previous = DateRange(monday - timedelta(days=7), sunday - timedelta(days=7))
+        year = sunday.year
+        rows = await self._progress.totals(ranges=[year_to_date(year, sunday), week, previous])
+        candidates = await self._progress.quiet_officers(start=monday, end=sunday)
+        week_over = datetime.combine(sunday + timedelta(days=1), time(0), tzinfo=self._tz)
+        officers = await self._progress.officer_counts(registered_before=week_over)
+        silent = silent_officers(candidates, week, self._tz)
+        bureau_figures = await self._figures.actuals_for(year=year, unit_code=None)
+        year_counts, week_counts, previous_counts = (_nest(rows, column) for column in range(3))
+        digests = {}
+        for unit_code in unit_codes:
+            digests[unit_code] = build_digest(
+                self._plan,
+                unit_code=unit_code,
+                week=week,
+                year_counts=year_counts,
+                week_counts=week_counts,
+                previous_week_counts=previous_counts,
+                bureau_figures=bureau_figures,
+                unit_figures=await self._unit_figures(unit_code, year),
+                officers=officers,
+                silent=silent,
+            )
+        return digests
+
+    async def digest(self, *, send_day: date, unit_code: str | None) -> Digest:
+        """One digest sent on send_day."""
+        return (await self.digests(send_day=send_day, unit_codes=[unit_code]))[unit_code]
+

@@ -1,0 +1,295 @@
+"""Scheduled work: the weekly digest and the daily reminder, each sent once per recipient.
+
+What is due comes from the clock, the cron settings and the delivery bookkeeping, never from
+APScheduler's memory: the JobQueue only wakes `Dispatcher.run_due` at the cron times (with a
+misfire grace time and coalescing), once right after start-up, and every few minutes as a sweep
+that resumes whatever a failure left pending. A run is planned once with all its recipients; each
+message part is recorded right after Telegram accepted it, one message in flight at a time, so a
+restart neither repeats what was recorded nor skips what was not. (A crash in the instant between
+Telegram's answer and that record can repeat one message to one recipient; nothing else can.)
+
+Sending goes through the application's AIORateLimiter, which waits and retries on 429. A recipient
+who blocked the bot (403) is recorded as unreachable and the fan-out goes on; a group upgraded to
+a supergroup is followed to its new id, and its subscription with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from telegram import InputFile
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, CallbackContext
+
+from bot.core.digest import Digest
+from bot.core.domain import Language, Role
+from bot.core.records import Delivery, DeliveryKind, NewDelivery
+from bot.core.standing import chart_point
+from bot.rendering.chart import draw_chart
+from bot.rendering.progress_text import ProgressTexts
+from bot.rendering.reminder import reminder_buttons, reminder_text
+from bot.scheduling.cron import parse_cron
+from bot.scheduling.due import DueRun, digest_due, reminder_due
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+MISFIRE_GRACE = timedelta(hours=1)
+SWEEP_INTERVAL = timedelta(minutes=10)
+DIGEST_JOB, REMINDER_JOB, CATCH_UP_JOB, SWEEP_JOB = "digest", "reminder", "catch-up", "sweep"
+CHART_FILENAME = "digest.png"
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+Send = Callable[[Delivery], Awaitable[None]]
+
+
+class _Pause(Exception):
+    """Stop this fan-out for now; the sweep resumes what is pending."""
+
+
+class _DigestContent:
+    """The week's digests and charts, built once per fan-out and shared by its recipients."""
+
+    def __init__(self, digests: dict[str | None, Digest], services: Services) -> None:
+        self.digests = digests
+        self._services = services
+        self._charts: dict[tuple[str | None, Language], bytes] = {}
+
+    def texts(self, language: Language) -> ProgressTexts:
+        """The renderer for one language."""
+        return ProgressTexts(self._services.catalog, language, self._services.plan)
+
+    async def chart(self, scope: str | None, language: Language) -> bytes:
+        """The PNG chart of a scope in a language, drawn in a worker thread on first use."""
+        key = (scope, language)
+        if key not in self._charts:
+            standing = self.digests[scope].standing
+            points = [chart_point(row) for row in standing.rows]
+            text = self.texts(language).chart_text(standing)
+            self._charts[key] = await asyncio.to_thread(draw_chart, points, text)
+        return self._charts[key]
+
+
+class Dispatcher:
+    """Plans and sends the digest and reminder runs that are due."""
+
+    def __init__(self, application: AnyApplication) -> None:
+        self._application = application
+        self._lock = asyncio.Lock()
+        settings = self.services.settings
+        self.digest_trigger = parse_cron(settings.digest_schedule).trigger(settings.tz)
+        self.reminder_trigger = parse_cron(settings.reminder_schedule).trigger(settings.tz)
+
+    @property
+    def services(self) -> Services:
+        """Settings, plan, catalog, clock and repositories."""
+        services: Services = self._application.bot_data
+        return services
+
+    def _now(self) -> datetime:
+        return self.services.clock.now()
+
+    def due(self, now: datetime) -> list[DueRun]:
+        """The runs whose time has come within their window (digest: this week; reminder: today)."""
+        tz = self.services.settings.tz
+        runs = [digest_due(self.digest_trigger, now, tz), reminder_due(self.reminder_trigger, now, tz)]
+        return [run for run in runs if run is not None]
+
+    async def plan_due(self, now: datetime) -> None:
+        """Record the recipients of every due run not planned yet (at start-up, before polling)."""
+        for due in self.due(now):
+            await self._plan(due, now)
+
+    async def run_due(self, now: datetime) -> None:
+        """Plan what is due and send what is pending, one run after the other."""
+        async with self._lock:
+            for due in self.due(now):
+                await self._plan(due, now)
+                try:
+                    await self._fan_out(due)
+                except _Pause:
+                    log.warning("%s %s paused; the rest is retried later", due.kind, due.period)
+
+    async def tick(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        """JobQueue callback: run what is due now."""
+        await self.run_due(self._now())
+
+    # ------------------------------------------------------------------ planning
+    async def _plan(self, due: DueRun, now: datetime) -> None:
+        deliveries = self.services.repos.deliveries
+        if await deliveries.summary(kind=due.kind, period=due.period) is not None:
+            return
+        if due.kind is DeliveryKind.DIGEST:
+            recipients = await self._digest_recipients()
+        else:
+            recipients = await self._reminder_recipients(due.day)
+        if await deliveries.plan(
+            kind=due.kind, period=due.period, due_at=due.due_at, recipients=recipients, now=now
+        ):
+            log.info("planned %s %s for %d recipients", due.kind, due.period, len(recipients))
+
+    async def _digest_recipients(self) -> list[NewDelivery]:
+        """Active chiefs (their unit, names shown), admins (the bureau), subscribed groups."""
+        repos = self.services.repos
+        recipients = []
+        for member in await repos.users.list_unit():
+            language = member.language or Language.ZH
+            if not member.active:
+                continue
+            if member.role is Role.CHIEF:
+                recipients.append(
+                    NewDelivery(member.telegram_id, member.telegram_id, member.unit_code, language, True)
+                )
+            elif member.role is Role.ADMIN:
+                recipients.append(NewDelivery(member.telegram_id, member.telegram_id, None, language, False))
+        for subscription in await repos.subscriptions.all():
+            recipients.append(
+                NewDelivery(subscription.chat_id, None, subscription.unit_code, subscription.language, False)
+            )
+        return recipients
+
+    async def _reminder_recipients(self, day: date) -> list[NewDelivery]:
+        """Active officers without a report that day who are not away."""
+        officers = await self.services.repos.progress.officers_to_remind(day=day)
+        return [
+            NewDelivery(o.telegram_id, o.telegram_id, o.unit_code, o.language or Language.ZH, False)
+            for o in officers
+        ]
+
+    # ------------------------------------------------------------------ sending
+    async def _fan_out(self, due: DueRun) -> None:
+        pending = await self.services.repos.deliveries.pending(kind=due.kind, period=due.period)
+        if not pending:
+            return
+        send = await self._digest_sender(due, pending) if due.kind is DeliveryKind.DIGEST else self._remind
+        for index, delivery in enumerate(pending):
+            if not self._application.running:
+                log.info("%s %s: stopping, %d left pending", due.kind, due.period, len(pending) - index)
+                return
+            await self._deliver(delivery, send)
+
+    async def _digest_sender(self, due: DueRun, pending: list[Delivery]) -> Send:
+        scopes = list(dict.fromkeys(delivery.scope for delivery in pending))
+        digests = await self.services.progress().digests(send_day=due.day, unit_codes=scopes)
+        content = _DigestContent(digests, self.services)
+
+        async def send(delivery: Delivery) -> None:
+            """Send this week's digest to one recipient."""
+            await self._send_digest(delivery, content)
+
+        return send
+
+    async def _send_digest(self, delivery: Delivery, content: _DigestContent) -> None:
+        bot = self._application.bot
+        digest = content.digests[delivery.scope]
+        texts = content.texts(delivery.language)
+        deliveries = self.services.repos.deliveries
+        if delivery.parts_sent < 1:
+            await bot.send_message(delivery.chat_id, texts.digest(digest, show_names=delivery.show_names))
+            await deliveries.part_sent(delivery=delivery, parts_sent=1, done=False, now=self._now())
+            delivery = replace(delivery, parts_sent=1)
+        chart = await content.chart(delivery.scope, delivery.language)
+        await bot.send_photo(
+            delivery.chat_id,
+            photo=InputFile(chart, filename=CHART_FILENAME),
+            caption=texts.chart_caption(digest),
+        )
+        await deliveries.part_sent(delivery=delivery, parts_sent=2, done=True, now=self._now())
+
+    async def _remind(self, delivery: Delivery) -> None:
+        repos = self.services.repos
+        day = date.fromisoformat(delivery.period)
+        officer = delivery.recipient_id
+        if officer is not None and not await repos.progress.needs_reminder(officer_id=officer, day=day):
+            await repos.deliveries.skipped(delivery=delivery, reason="reported or away", now=self._now())
+            return
+        catalog = self.services.catalog
+        await self._application.bot.send_message(
+            delivery.chat_id,
+            reminder_text(catalog, delivery.language, day),
+            reply_markup=reminder_buttons(catalog, delivery.language, day),
+        )
+        await repos.deliveries.part_sent(delivery=delivery, parts_sent=1, done=True, now=self._now())
+
+    async def _deliver(self, delivery: Delivery, send: Send, *, may_follow: bool = True) -> None:
+        """Send to one recipient and record the outcome; raise _Pause on a transient failure."""
+        deliveries = self.services.repos.deliveries
+        try:
+            await send(delivery)
+        except Forbidden as error:
+            log.info("chat %s is unreachable: %s", delivery.chat_id, error.message)
+            await deliveries.unreachable(delivery=delivery, error=error.message, now=self._now())
+        except ChatMigrated as error:
+            if not may_follow:
+                await deliveries.unreachable(delivery=delivery, error=error.message, now=self._now())
+                return
+            await self._follow(delivery, error.new_chat_id, send)
+        except RetryAfter as error:
+            await deliveries.failed_attempt(delivery=delivery, error=error.message, now=self._now())
+            raise _Pause from error
+        except BadRequest as error:
+            log.error("chat %s refused the %s: %s", delivery.chat_id, delivery.kind, error.message)
+            await deliveries.unreachable(delivery=delivery, error=error.message, now=self._now())
+        except TelegramError as error:
+            await deliveries.failed_attempt(delivery=delivery, error=error.message, now=self._now())
+            raise _Pause from error
+
+    async def _follow(self, delivery: Delivery, new_chat_id: int, send: Send) -> None:
+        """A group became a supergroup: move its delivery and subscription, then send there."""
+        now = self._now()
+        repos = self.services.repos
+        log.info("chat %s migrated to %s", delivery.chat_id, new_chat_id)
+        moved = await repos.deliveries.move_chat(delivery=delivery, new_chat_id=new_chat_id, now=now)
+        await repos.subscriptions.migrate(old_chat_id=delivery.chat_id, new_chat_id=new_chat_id, now=now)
+        if moved is not None:
+            await self._deliver(moved, send, may_follow=False)
+
+
+def install(application: AnyApplication) -> Dispatcher:
+    """Schedule the digest, the reminder, the start-up catch-up and the sweep on the JobQueue."""
+    queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    dispatcher = Dispatcher(application)
+    timed = {
+        "misfire_grace_time": int(MISFIRE_GRACE.total_seconds()),
+        "coalesce": True,
+        "max_instances": 1,
+    }
+    schedules = ((DIGEST_JOB, dispatcher.digest_trigger), (REMINDER_JOB, dispatcher.reminder_trigger))
+    for name, trigger in schedules:
+        queue.run_custom(
+            dispatcher.tick, job_kwargs={"trigger": trigger, **timed}, name=name, data=dispatcher
+        )
+    queue.run_once(
+        dispatcher.tick, when=0, name=CATCH_UP_JOB, data=dispatcher, job_kwargs={"misfire_grace_time": None}
+    )
+    queue.run_repeating(
+        dispatcher.tick,
+        interval=SWEEP_INTERVAL,
+        first=SWEEP_INTERVAL,
+        name=SWEEP_JOB,
+        data=dispatcher,
+        job_kwargs={"coalesce": True, "max_instances": 1},
+    )
+    return dispatcher
+
+
+def dispatcher_of(application: AnyApplication) -> Dispatcher:
+    """The dispatcher installed on an application (tests call its run_due with their clock)."""
+    queue = application.job_queue
+    jobs = queue.get_jobs_by_name(DIGEST_JOB) if queue is not None else ()
+    if not jobs or not isinstance(jobs[0].data, Dispatcher):
+        raise LookupError("no dispatcher installed")
+    return jobs[0].data
+
+
+async def on_start(application: AnyApplication) -> None:
+    """Plan every run that came due while the bot was down (called once the database is open)."""
+    dispatcher = dispatcher_of(application)
+    await dispatcher.plan_due(dispatcher.services.clock.now())
