@@ -8,8 +8,9 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import CommandHandler, filters
 
+from bot.core.arguments import parse_export_args
 from bot.core.domain import Role
-from bot.rendering.export import parse_export_args, workbook_bytes, write_csv
+from bot.rendering.export import workbook_bytes, write_csv
 from handlers import views
 from handlers.context import AnyHandler, BotContext
 

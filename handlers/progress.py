@@ -45,7 +45,7 @@ async def progress(update: Update, context: BotContext) -> None:
         await message.reply_text(context.t("progress.officers_use_mine"))
         return
     try:
-        request = parse_scope(context.args or [], context.services.plan)
+        request = parse_scope(context.args or [], context.services.plan, today=context.today())
     except ScopeError:
         units = ", ".join(context.services.plan.units_by_code)
         await message.reply_text(context.t("progress.usage", units=units))
@@ -69,7 +69,9 @@ async def digest(update: Update, context: BotContext) -> None:
         await message.reply_text(context.t("digest.only_chiefs_and_admins"))
         return
     try:
-        request = parse_scope(context.args or [], context.services.plan, allow_year=False)
+        request = parse_scope(
+            context.args or [], context.services.plan, today=context.today(), allow_year=False
+        )
     except ScopeError:
         units = ", ".join(context.services.plan.units_by_code)
         await message.reply_text(context.t("progress.usage", units=units))

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from bot.core.dates import command_year
 from bot.core.figures import (
     FigureInputError,
     FigureProblem,
@@ -14,7 +15,6 @@ from bot.core.figures import (
     figure_target,
     parse_set,
     parse_value,
-    parse_year,
     plain_number,
     settable_indicators,
 )
@@ -94,12 +94,12 @@ def test_values_refused(indicator: str, text: str, problem: FigureProblem) -> No
     [("2020", 2020), ("109", 2020), ("民國109", 2020), ("109年", 2020), ("2021", 2021), ("110", 2021)],
 )
 def test_years(text: str, year: int) -> None:
-    assert parse_year(text, TODAY) == year
+    assert command_year(text, TODAY) == year
 
 
 @pytest.mark.parametrize("text", ["2022", "1999", "88", "20200", "x", "2020.5"])
 def test_years_refused(text: str) -> None:
-    assert parse_year(text, TODAY) is None
+    assert command_year(text, TODAY) is None
 
 
 def test_parse_set_defaults_to_this_year_and_the_bureau() -> None:

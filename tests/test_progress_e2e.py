@@ -63,8 +63,12 @@ async def test_an_admin_sees_the_bureau_or_any_unit_in_any_year(people: Harness)
     unit = (await people.say(ADMIN_ID, "/progress 2020 p2")).plain_text or ""
     assert unit.startswith("📊 第二分局進度｜民國109年（2020）")
     assert "截至 12/31（週四）" in unit
-    future = (await people.say(ADMIN_ID, "/progress 115")).plain_text or ""
-    assert "計畫未訂民國115年（2026）的目標" in future
+    future = (await people.say(ADMIN_ID, "/progress 111")).plain_text or ""
+    assert "計畫未訂民國111年（2022）的目標" in future
+    written = (await people.say(ADMIN_ID, "/progress 民國109年 p2")).plain_text or ""
+    assert written.startswith("📊 第二分局進度｜民國109年（2020）")
+    too_far = (await people.say(ADMIN_ID, "/progress 115")).plain_text or ""
+    assert too_far.startswith("用法")
     usage = (await people.say(ADMIN_ID, "/progress p9")).plain_text or ""
     assert usage.startswith("用法") and "p1" in usage
 

@@ -1,21 +1,18 @@
-"""Arguments of /progress, /digest and /away, read from what people type on phones."""
+"""Arguments of /progress, /digest, /away and /export, read from what people type on phones."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.core.plan import MAX_ROC_YEAR, Plan, gregorian_year
+from bot.core.dates import command_year, looks_like_year, parse_date
+from bot.core.plan import Plan
 from bot.core.text_input import clean
 
 BUREAU_WORDS = frozenset({"bureau", "all", "全局", "本局", "全部"})
 MAX_AWAY_DAYS = 366
-_YEAR = re.compile(r"^\d{2,4}$")
-_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_FIRST_YEAR, _LAST_YEAR = 1912, gregorian_year(MAX_ROC_YEAR)
 
 
 class ScopeError(ValueError):
@@ -31,8 +28,10 @@ class ScopeRequest:
     year: int | None = None
 
 
-def parse_scope(args: Sequence[str], plan: Plan, *, allow_year: bool = True) -> ScopeRequest:
-    """Read `[unit code | bureau] [year]` in either order; a year may be Gregorian or ROC (110)."""
+def parse_scope(
+    args: Sequence[str], plan: Plan, *, today: date, allow_year: bool = True
+) -> ScopeRequest:
+    """Read `[unit code | bureau] [year]` in either order; the year as `command_year` reads it."""
     request = ScopeRequest()
     for raw in args:
         word = clean(raw).lower()
@@ -40,19 +39,11 @@ def parse_scope(args: Sequence[str], plan: Plan, *, allow_year: bool = True) -> 
             request = ScopeRequest(True, None, request.year)
         elif not request.unit_given and word in plan.units_by_code:
             request = ScopeRequest(True, word, request.year)
-        elif allow_year and request.year is None and _YEAR.match(word):
-            request = ScopeRequest(request.unit_given, request.unit_code, _year(word))
+        elif allow_year and request.year is None and (year := command_year(word, today)) is not None:
+            request = ScopeRequest(request.unit_given, request.unit_code, year)
         else:
             raise ScopeError(raw)
     return request
-
-
-def _year(word: str) -> int:
-    number = int(word)
-    year = gregorian_year(number) if number <= MAX_ROC_YEAR else number
-    if not _FIRST_YEAR <= year <= _LAST_YEAR:
-        raise ScopeError(word)
-    return year
 
 
 class AwayProblem(StrEnum):
@@ -75,15 +66,42 @@ def parse_away_until(args: Sequence[str], today: date) -> date:
     """The last day away (inclusive): YYYY-MM-DD from today to a year ahead."""
     if len(args) != 1:
         raise AwayInputError(AwayProblem.USAGE)
-    match = _ISO_DATE.match(clean(args[0]))
-    if match is None:
+    until = parse_date(args[0])
+    if until is None:
         raise AwayInputError(AwayProblem.NOT_A_DATE)
-    try:
-        until = date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError as error:
-        raise AwayInputError(AwayProblem.NOT_A_DATE) from error
     if until < today:
         raise AwayInputError(AwayProblem.PAST)
     if until > today + timedelta(days=MAX_AWAY_DAYS):
         raise AwayInputError(AwayProblem.TOO_FAR)
     return until
+
+
+FORMATS = ("xlsx", "csv")
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What /export was asked for: a year, a format and optionally one unit."""
+
+    year: int
+    file_format: str
+    unit_code: str | None
+
+
+def parse_export_args(words: list[str], *, plan: Plan, today: date) -> ExportRequest:
+    """Read `[year] [csv|xlsx] [unit code]` in any order; ValueError when a word fits none."""
+    year: int | None = None
+    file_format: str | None = None
+    unit_code: str | None = None
+    for word in (clean(word).lower() for word in words):
+        if word in FORMATS and file_format is None:
+            file_format = word
+        elif looks_like_year(word) and year is None:
+            year = command_year(word, today)
+            if year is None:
+                raise ValueError(f"not a year: {word}")
+        elif plan.unit(word) is not None and unit_code is None:
+            unit_code = word
+        else:
+            raise ValueError(f"unexpected: {word}")
+    return ExportRequest(year=year or today.year, file_format=file_format or FORMATS[0], unit_code=unit_code)

@@ -20,7 +20,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from bot.core.plan import ROC_OFFSET, Indicator, Measure, Plan, Reporter, normalize_name
+from bot.core.dates import EARLIEST_COMMAND_YEAR, command_year, looks_like_year
+from bot.core.plan import Indicator, Measure, Plan, Reporter, normalize_name
 from bot.core.progress import Actuals, Progress, compute_progress
 from bot.core.text_input import clean, parse_int
 
@@ -33,12 +34,9 @@ MIN_PERCENTAGE = Decimal(-100)
 MAX_PERCENTAGE = Decimal(200)
 MAX_DECIMALS = 2
 MAX_YEARLY_FIGURE = 1_000_000
-MIN_YEAR = 2000
 HUNDRED = Decimal(100)
 
 _DECIMAL = re.compile(r"^[+-]?\d{1,9}(?:\.\d{1,9})?$")
-_ROC_PREFIX = ("民國",)
-_YEAR_SUFFIX = ("年",)
 
 LEVEL_MEASURES = frozenset({Measure.RATE, Measure.PERCENTAGE, Measure.REFERENCE_ACHIEVEMENT})
 """Measures whose bureau target applies to each unit as it stands (a rate, not a share)."""
@@ -195,27 +193,6 @@ def parse_value(indicator: Indicator, text: str) -> FigureValue:
             return _parse_whole(text, minimum=0)
 
 
-def parse_year(text: str, today: date) -> int | None:
-    """A Gregorian year (2020) or a ROC year (109, 民國109年), within the accepted span; else None."""
-    word = clean(text)
-    for prefix in _ROC_PREFIX:
-        word = word.removeprefix(prefix)
-    for suffix in _YEAR_SUFFIX:
-        word = word.removesuffix(suffix)
-    if not word.isascii() or not word.isdigit() or len(word) > 4:
-        return None
-    year = int(word)
-    if len(word) <= 3:
-        year += ROC_OFFSET
-    return year if MIN_YEAR <= year <= today.year + 1 else None
-
-
-def looks_like_year(text: str) -> bool:
-    """Whether a token is meant as a year rather than a unit code."""
-    word = clean(text)
-    return word[:1].isdigit() or word.startswith(_ROC_PREFIX)
-
-
 def parse_set(words: list[str], *, plan: Plan, today: date) -> SetRequest:
     """Parse the words after /set: `<indicator> <value> [year] [unit code]` (year and unit in any order)."""
     if len(words) < 2 or len(words) > 4:
@@ -226,10 +203,10 @@ def parse_set(words: list[str], *, plan: Plan, today: date) -> SetRequest:
     unit_code: str | None = None
     for word in words[2:]:
         if looks_like_year(word) and year is None:
-            year = parse_year(word, today)
+            year = command_year(word, today)
             if year is None:
                 raise FigureInputError(
-                    FigureProblem.BAD_YEAR, {"minimum": MIN_YEAR, "maximum": today.year + 1}
+                    FigureProblem.BAD_YEAR, {"minimum": EARLIEST_COMMAND_YEAR, "maximum": today.year + 1}
                 )
         elif not looks_like_year(word) and unit_code is None:
             unit_code = clean(word).lower()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from bot.core.dates import looks_like_date, parse_date
 from bot.core.plan import Indicator, Plan
 from bot.core.screening import find_personal_data
 from bot.core.text_input import clean, parse_int, tokens
@@ -14,8 +14,6 @@ from bot.core.text_input import clean, parse_int, tokens
 MAX_NOTE_LENGTH = 200
 _TODAY_WORDS = {"today", "今天", "今日", "本日"}
 _YESTERDAY_WORDS = {"yesterday", "昨天", "昨日"}
-_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_DATE_SHAPED = re.compile(r"^\d+(?:[-/.]\d+){2,}$")
 ECHO_AT_MOST = 24
 
 
@@ -94,28 +92,22 @@ def parse_count(text: str, indicator: Indicator) -> int:
 
 
 def parse_day(text: str, window: ReportWindow) -> date:
-    """Read today/yesterday/今天/昨天 or YYYY-MM-DD and check it against the window."""
+    """Read today/yesterday/今天/昨天 or a date (`parse_date`) and check it against the window."""
     word = clean(text).lower()
     if word in _TODAY_WORDS:
         return window.today
     if word in _YESTERDAY_WORDS:
         return window.check(window.today - timedelta(days=1))
-    match = _ISO_DATE.match(word)
-    if match is None:
+    day = parse_date(word)
+    if day is None:
         raise ReportInputError(Problem.NOT_A_DATE, {"earliest": window.earliest, "today": window.today})
-    try:
-        day = date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError as error:
-        raise ReportInputError(
-            Problem.NOT_A_DATE, {"earliest": window.earliest, "today": window.today}
-        ) from error
     return window.check(day)
 
 
 def looks_like_day(text: str) -> bool:
     """Whether a token is meant as a date rather than the start of a note (10000-01-01 is a bad date)."""
     word = clean(text).lower()
-    return word in _TODAY_WORDS or word in _YESTERDAY_WORDS or bool(_DATE_SHAPED.match(word))
+    return word in _TODAY_WORDS or word in _YESTERDAY_WORDS or looks_like_date(word)
 
 
 def check_note(text: str) -> str | None:

@@ -6,17 +6,14 @@ from __future__ import annotations
 import asyncio
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.core.figures import looks_like_year, parse_year
 from bot.core.plan import Plan
 from bot.core.progress_table import ProgressRow, progress_rows
 from bot.core.records import ExportRow
-from bot.core.text_input import clean
 from bot.rendering.i18n import Catalog
 from storage.database import Database
 from storage.figures import FigureRepo
@@ -128,37 +125,6 @@ async def export_xlsx_file(
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_bytes(data)
     return rows
-
-
-FORMATS = ("xlsx", "csv")
-
-
-@dataclass(frozen=True)
-class ExportRequest:
-    """What /export was asked for: a year, a format and optionally one unit."""
-
-    year: int
-    file_format: str
-    unit_code: str | None
-
-
-def parse_export_args(words: list[str], *, plan: Plan, today: date) -> ExportRequest:
-    """Read `[year] [csv|xlsx] [unit code]` in any order; ValueError when a word fits none."""
-    year: int | None = None
-    file_format: str | None = None
-    unit_code: str | None = None
-    for word in (clean(word).lower() for word in words):
-        if word in FORMATS and file_format is None:
-            file_format = word
-        elif looks_like_year(word) and year is None:
-            year = parse_year(word, today)
-            if year is None:
-                raise ValueError(f"not a year: {word}")
-        elif plan.unit(word) is not None and unit_code is None:
-            unit_code = word
-        else:
-            raise ValueError(f"unexpected: {word}")
-    return ExportRequest(year=year or today.year, file_format=file_format or FORMATS[0], unit_code=unit_code)
 
 
 def _build_workbook(
