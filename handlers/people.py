@@ -115,5 +115,5 @@ def handlers() -> list[AnyHandler]:
         CommandHandler("help", help_command, filters=MESSAGES),
         CommandHandler("invite", invite, filters=PRIVATE),
         CommandHandler("lang", language, filters=PRIVATE),
-        CallbackQueryHandler(language_chosen, pattern=r"^l:"),
+        CallbackQueryHandler(language_chosen, pattern=cb.pattern(cb.ChooseLanguage)),
     ]

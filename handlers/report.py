@@ -346,25 +346,25 @@ def conversation(timeout: timedelta) -> ConversationHandler[BotContext]:
     return ConversationHandler(
         entry_points=[
             CommandHandler("report", guided_start, filters=PRIVATE, has_args=False),
-            CallbackQueryHandler(guided_start, pattern=r"^r:go$"),
+            CallbackQueryHandler(guided_start, pattern=cb.pattern(cb.StartReport)),
         ],
         states={
-            CHOOSE_INDICATOR: [CallbackQueryHandler(picked_indicator, pattern=r"^r:i:")],
+            CHOOSE_INDICATOR: [CallbackQueryHandler(picked_indicator, pattern=cb.pattern(cb.PickIndicator))],
             CHOOSE_COUNT: [
-                CallbackQueryHandler(picked_count, pattern=r"^r:c:"),
+                CallbackQueryHandler(picked_count, pattern=cb.pattern(cb.PickCount)),
                 MessageHandler(typed, typed_count),
             ],
             CHOOSE_DAY: [
-                CallbackQueryHandler(picked_day, pattern=r"^r:d:"),
-                CallbackQueryHandler(other_day, pattern=r"^r:o:"),
+                CallbackQueryHandler(picked_day, pattern=cb.pattern(cb.PickDay)),
+                CallbackQueryHandler(other_day, pattern=cb.pattern(cb.OtherDay)),
                 MessageHandler(typed, typed_day),
             ],
-            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^r:ok:")],
+            CONFIRM: [CallbackQueryHandler(confirmed, pattern=cb.pattern(cb.ConfirmReport))],
         },
         fallbacks=[
             CommandHandler("cancel", cancel, filters=PRIVATE),
-            CallbackQueryHandler(cancel, pattern=r"^r:x$"),
-            CallbackQueryHandler(nothing_to_report, pattern=r"^n:"),
+            CallbackQueryHandler(cancel, pattern=cb.pattern(cb.CancelReport)),
+            CallbackQueryHandler(nothing_to_report, pattern=cb.pattern(cb.NothingToReport)),
         ],
         conversation_timeout=timeout,
         allow_reentry=True,
@@ -378,5 +378,5 @@ def handlers() -> list[AnyHandler]:
         CommandHandler("report", one_line, filters=PRIVATE, has_args=True),
         conversation(timedelta(minutes=30)),
         CommandHandler("cancel", cancel_outside, filters=PRIVATE),
-        CallbackQueryHandler(nothing_to_report, pattern=r"^n:"),
+        CallbackQueryHandler(nothing_to_report, pattern=cb.pattern(cb.NothingToReport)),
     ]

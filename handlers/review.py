@@ -102,5 +102,5 @@ def handlers() -> list[AnyHandler]:
         CommandHandler("today", today, filters=PRIVATE),
         CommandHandler("mine", mine, filters=PRIVATE),
         CommandHandler("undo", undo, filters=PRIVATE),
-        CallbackQueryHandler(undo_answer, pattern=r"^u:"),
+        CallbackQueryHandler(undo_answer, pattern=cb.pattern(cb.ConfirmUndo, cb.KeepReport)),
     ]

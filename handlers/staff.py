@@ -179,5 +179,5 @@ def handlers() -> list[AnyHandler]:
         CommandHandler("enable", enable, filters=PRIVATE),
         CommandHandler("invites", invites, filters=PRIVATE),
         CommandHandler("revoke", revoke, filters=PRIVATE),
-        CallbackQueryHandler(officers_page, pattern=r"^o:"),
+        CallbackQueryHandler(officers_page, pattern=cb.pattern(cb.OfficersPage)),
     ]

@@ -126,29 +126,41 @@ def _day(text: str) -> date:
     return date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
-_PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
-    (re.compile(rf"^r:i:({_ID}):({_NONCE})$"), lambda p: PickIndicator(p[0], p[1])),
-    (re.compile(rf"^r:c:({_ID}):(\d{{1,6}}):({_NONCE})$"), lambda p: PickCount(p[0], int(p[1]), p[2])),
-    (re.compile(rf"^r:o:({_ID}):(\d{{1,6}}):({_NONCE})$"), lambda p: OtherDay(p[0], int(p[1]), p[2])),
-    (
+_PATTERNS: dict[type[CallbackData], tuple[re.Pattern[str], Builder]] = {
+    PickIndicator: (re.compile(rf"^r:i:({_ID}):({_NONCE})$"), lambda p: PickIndicator(p[0], p[1])),
+    PickCount: (
+        re.compile(rf"^r:c:({_ID}):(\d{{1,6}}):({_NONCE})$"),
+        lambda p: PickCount(p[0], int(p[1]), p[2]),
+    ),
+    OtherDay: (
+        re.compile(rf"^r:o:({_ID}):(\d{{1,6}}):({_NONCE})$"),
+        lambda p: OtherDay(p[0], int(p[1]), p[2]),
+    ),
+    PickDay: (
         re.compile(rf"^r:d:({_ID}):(\d{{1,6}}):(\d{{8}}):({_NONCE})$"),
         lambda p: PickDay(p[0], int(p[1]), _day(p[2]), p[3]),
     ),
-    (
+    ConfirmReport: (
         re.compile(rf"^r:ok:({_ID}):(\d{{1,6}}):(\d{{8}}):({_NONCE})$"),
         lambda p: ConfirmReport(p[0], int(p[1]), _day(p[2]), p[3]),
     ),
-    (re.compile(r"^r:x$"), lambda p: CancelReport()),
-    (re.compile(r"^r:go$"), lambda p: StartReport()),
-    (re.compile(r"^n:(\d{8})$"), lambda p: NothingToReport(_day(p[0]))),
-    (re.compile(r"^u:(\d{1,12})$"), lambda p: ConfirmUndo(int(p[0]))),
-    (re.compile(r"^u:x$"), lambda p: KeepReport()),
-    (re.compile(r"^l:(zh|en)$"), lambda p: ChooseLanguage(Language(p[0]))),
-    (
+    CancelReport: (re.compile(r"^r:x$"), lambda p: CancelReport()),
+    StartReport: (re.compile(r"^r:go$"), lambda p: StartReport()),
+    NothingToReport: (re.compile(r"^n:(\d{8})$"), lambda p: NothingToReport(_day(p[0]))),
+    ConfirmUndo: (re.compile(r"^u:(\d{1,12})$"), lambda p: ConfirmUndo(int(p[0]))),
+    KeepReport: (re.compile(r"^u:x$"), lambda p: KeepReport()),
+    ChooseLanguage: (re.compile(r"^l:(zh|en)$"), lambda p: ChooseLanguage(Language(p[0]))),
+    OfficersPage: (
         re.compile(rf"^o:({_ID}|\*):(\d{{1,4}})$"),
         lambda p: OfficersPage(None if p[0] == "*" else p[0], int(p[1])),
     ),
-]
+}
+
+
+def pattern(*kinds: type[CallbackData]) -> re.Pattern[str]:
+    """The callback_data pattern of one or more button kinds, for a CallbackQueryHandler."""
+    return re.compile("|".join(f"(?:{_PATTERNS[kind][0].pattern})" for kind in kinds))
+
 
 def encode(data: CallbackData) -> str:
     """Return the short string sent to Telegram as callback_data."""
@@ -184,8 +196,8 @@ def encode(data: CallbackData) -> str:
 
 def decode(text: str) -> CallbackData | None:
     """Parse callback data; None for anything forged, stale or unknown."""
-    for pattern, build in _PATTERNS:
-        match = pattern.match(text)
+    for regex, build in _PATTERNS.values():
+        match = regex.match(text)
         if match is None:
             continue
         try:
