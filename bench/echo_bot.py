@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import LinkPreviewOptions, Update
-from telegram.constants import ParseMode
+from telegram import Update
 from telegram.ext import (
     Application,
-    ApplicationBuilder,
     ContextTypes,
-    Defaults,
     MessageHandler,
 )
 from telegram.ext import filters as ptb_filters
 
-from bot.app import rate_limiter
+from bot.app import builder
 from bot.settings import Settings
 
 
@@ -27,21 +24,6 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def build_echo_application(settings: Settings, **_: object) -> Application[Any, Any, Any, Any, Any, Any]:
     """The same builder settings as bot.app.build_application, with one echo handler."""
-    assert settings.telegram_bot_token is not None
-    application = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(settings.bot_api_url)
-        .base_file_url(settings.bot_file_url)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                tzinfo=settings.tz,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .rate_limiter(rate_limiter())
-        .build()
-    )
+    application = builder(settings).build()
     application.add_handler(MessageHandler(ptb_filters.TEXT & ptb_filters.UpdateType.MESSAGE, echo))
     return application

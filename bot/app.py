@@ -41,19 +41,15 @@ def rate_limiter() -> AIORateLimiter:
     )
 
 
-def build_application(
-    settings: Settings, *, clock: Clock | None = None, plan: Plan | None = None
-) -> FieldBot:
-    """Create the Application with handlers, services and lifecycle hooks."""
+def builder(settings: Settings) -> ApplicationBuilder[Any, Any, Any, Any, Any, Any]:
+    """The Bot API connection every application of the bot shares: token, URLs, defaults, limiter."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    context_types = ContextTypes(context=BotContext, bot_data=Services)
-    application = (
+    return (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.bot_api_url)
         .base_file_url(settings.bot_file_url)
-        .context_types(context_types)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -62,6 +58,17 @@ def build_application(
             )
         )
         .rate_limiter(rate_limiter())
+    )
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, plan: Plan | None = None
+) -> FieldBot:
+    """Create the Application with handlers, services and lifecycle hooks."""
+    context_types = ContextTypes(context=BotContext, bot_data=Services)
+    application = (
+        builder(settings)
+        .context_types(context_types)
         .updater(None)  # updates come through the durable inbox (bot/intake/runner.py)
         .concurrent_updates(PerUserOrder())
         .post_init(_open)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from bot.core.plan import PlanError, load_plan, plan_summary
+from bot.core.plan import Plan, PlanError, load_plan, plan_summary
 from bot.settings import Settings, SettingsError, load_settings
 
 NO_TOKEN = """\
@@ -28,6 +28,30 @@ def _settings() -> Settings:
     except SettingsError as error:
         print(error, file=sys.stderr)
         raise SystemExit(2) from error
+
+
+class _Refused(Exception):
+    """A command that cannot go on; the message has been printed, the exit status is given."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _plan(path: Path) -> Plan:
+    """The plan file, or print the failing field and stop with status 1."""
+    try:
+        return load_plan(path)
+    except PlanError as error:
+        print(f"{path}: {error}", file=sys.stderr)
+        raise _Refused(1) from error
+
+
+def _existing_database(settings: Settings) -> None:
+    """Stop with status 1 when DATABASE_PATH names no file (commands that only read it)."""
+    if not settings.database_path.exists():
+        print(f"DATABASE_PATH: {settings.database_path} does not exist", file=sys.stderr)
+        raise _Refused(1)
 
 
 def run(_: argparse.Namespace) -> int:
@@ -54,12 +78,7 @@ def run(_: argparse.Namespace) -> int:
 def check_plan(args: argparse.Namespace) -> int:
     """Validate a plan file and summarise it."""
     path = Path(args.path) if args.path else _settings().plan_path
-    try:
-        plan = load_plan(path)
-    except PlanError as error:
-        print(f"{path}: {error}", file=sys.stderr)
-        return 1
-    print(plan_summary(plan))
+    print(plan_summary(_plan(path)))
     return 0
 
 
@@ -68,9 +87,7 @@ def export(args: argparse.Namespace) -> int:
     from bot.rendering.export import export_csv_file
 
     settings = _settings()
-    if not settings.database_path.exists():
-        print(f"DATABASE_PATH: {settings.database_path} does not exist", file=sys.stderr)
-        return 1
+    _existing_database(settings)
     out = Path(args.out) if args.out else None
     if args.format == "xlsx":
         return export_workbook(settings, out, args.year)
@@ -118,11 +135,7 @@ def export_workbook(settings: Settings, out: Path | None, year: int | None) -> i
     from bot.rendering.export import export_xlsx_file
     from bot.rendering.i18n import Catalog
 
-    try:
-        plan = load_plan(settings.plan_path)
-    except PlanError as error:
-        print(f"{settings.plan_path}: {error}", file=sys.stderr)
-        return 1
+    plan = _plan(settings.plan_path)
     today = datetime.now(settings.tz).date()
     chosen = year or today.year
     rows = asyncio.run(
@@ -171,14 +184,8 @@ def digest(args: argparse.Namespace) -> int:
     from bot.core.domain import Language
 
     settings = _settings()
-    if not settings.database_path.exists():
-        print(f"DATABASE_PATH: {settings.database_path} does not exist", file=sys.stderr)
-        return 1
-    try:
-        plan = load_plan(settings.plan_path)
-    except PlanError as error:
-        print(f"{settings.plan_path}: {error}", file=sys.stderr)
-        return 1
+    _existing_database(settings)
+    plan = _plan(settings.plan_path)
     if args.unit is not None and plan.unit(args.unit) is None:
         print(f"--unit: unknown unit {args.unit!r}; units: {', '.join(plan.units_by_code)}", file=sys.stderr)
         return 2
@@ -224,7 +231,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen command."""
     args = parser().parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except _Refused as refused:
+        return refused.status
 
 
 if __name__ == "__main__":

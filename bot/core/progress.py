@@ -188,15 +188,7 @@ def _count_figures(
     needed = None
     if actual is not None and target is not None and indicator.direction is Direction.MORE:
         needed = max(target - actual, ZERO)
-    return _Figures(
-        actual=actual,
-        expected=expected,
-        projected=_projected_cumulative(actual, clock),
-        needed_total=needed,
-        judged=actual,
-        judged_against=expected,
-        needed_unit=indicator.daily_unit,
-    )
+    return _cumulative(indicator, clock, actual, expected, needed)
 
 
 def _reference_figures(
@@ -210,6 +202,17 @@ def _reference_figures(
     count = Decimal(actuals.count)
     actual = count / reference * HUNDRED
     needed = None if target is None else max(reference * target / HUNDRED - count, ZERO)
+    return _cumulative(indicator, clock, actual, expected, needed)
+
+
+def _cumulative(
+    indicator: Indicator,
+    clock: _Clock,
+    actual: Decimal | None,
+    expected: Decimal | None,
+    needed: Decimal | None,
+) -> _Figures:
+    """Figures of a value that adds up over the year: judged against what is due by today."""
     return _Figures(
         actual=actual,
         expected=expected,
