@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.core.figures import FigureInputError, FigureProblem, FigureValue, plain_number, settable_indicators
+from bot.core.figures import MAX_DECIMALS, FigureInputError, FigureProblem, FigureValue, settable_indicators
+from bot.core.numbers import number
 from bot.core.plan import Indicator, Measure
 from bot.core.progress import Actuals, Pace, Progress
+from bot.core.standing import Basis, Row
 from bot.rendering.i18n import Markup
 from handlers import views
 from handlers.context import BotContext
@@ -53,8 +55,8 @@ def problem(context: BotContext, error: FigureInputError) -> str:
     return context.t(f"figure.problem_{error.problem.value}", **values)
 
 
-def _number(value: Decimal | None, places: int = 2) -> str:
-    return plain_number(value, places) if value is not None else "–"
+def _number(value: Decimal | None, places: int = MAX_DECIMALS) -> str:
+    return number(value, places) if value is not None else "–"
 
 
 def _percent(value: Decimal | None) -> str:
@@ -132,22 +134,35 @@ def _judgement(context: BotContext, indicator: Indicator, progress: Progress) ->
         "figure.judged",
         target=_number(progress.target),
         unit=indicator.unit,
-        achievement=plain_number(progress.achievement_pct, 1),
+        achievement=number(progress.achievement_pct, 1),
         pace=pace_label(context, progress.pace),
     )
 
 
-def progress_line(
-    context: BotContext, indicator: Indicator, progress: Progress, actuals: Actuals, unit_code: str | None
-) -> str:
+def _scope(context: BotContext, row: Row, unit_code: str | None) -> str:
+    """Whose figures the line shows: the bureau, the unit, or the bureau's seen from a unit."""
+    if unit_code is None:
+        return context.label("figure.bureau")
+    unit = views.unit_name(context, unit_code)
+    if row.basis is Basis.UNIT:
+        return unit
+    if row.basis is Basis.UNIT_AT_BUREAU_TARGET:
+        return context.label("figure.scope_at_bureau_target", unit=unit)
+    if row.basis is Basis.CONTRIBUTION:
+        own = f"{number(row.own_count or 0)} {row.indicator.daily_unit}"
+        return context.label("figure.scope_contribution", unit=unit, own=own)
+    return context.label("figure.scope_bureau_figures", unit=unit)
+
+
+def progress_line(context: BotContext, row: Row, unit_code: str | None) -> str:
     """One indicator's standing for a unit (or the bureau) in a year, in three short lines."""
-    scope = views.unit_name(context, unit_code) if unit_code else context.label("figure.bureau")
+    indicator, progress = row.indicator, row.progress
     return context.t(
         "figure.line",
         name=indicator_name(context, indicator),
-        scope=scope,
+        scope=_scope(context, row, unit_code),
         year=views.year_label(context, progress.year),
-        actual=Markup(_actual(context, indicator, progress, actuals)),
+        actual=Markup(_actual(context, indicator, progress, row.actuals)),
         judgement=Markup(_judgement(context, indicator, progress)),
     )
 

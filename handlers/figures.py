@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.core.domain import Role
-from bot.core.figures import FigureInputError, SetRequest, figure_progress, parse_set
-from bot.core.plan import Measure
-from bot.core.progress import Actuals
+from bot.core.figures import FigureInputError, SetRequest, parse_set
 from handlers import figure_views
 from handlers.context import AnyHandler, BotContext
 from storage.figures import NewFigure
@@ -19,17 +15,10 @@ PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
 async def figure_line(context: BotContext, request: SetRequest) -> str:
-    """The progress line of the indicator a /set touched, from the latest entries."""
-    indicator, year, unit_code = request.indicator, request.year, request.unit_code
-    figures = context.repos.figures
-    actuals = (await figures.actuals_for(year=year, unit_code=unit_code)).get(indicator.id, Actuals())
-    if indicator.measure is Measure.REFERENCE_ACHIEVEMENT:
-        count = await figures.reported_total(indicator=indicator.id, year=year, unit_code=unit_code)
-        actuals = replace(actuals, count=count)
-    progress = figure_progress(
-        indicator, year=year, today=context.today(), actuals=actuals, unit_code=unit_code
-    )
-    return figure_views.progress_line(context, indicator, progress, actuals, unit_code)
+    """The progress line of the indicator a /set touched: its row in the scope's standing."""
+    data = context.services.progress()
+    standing = await data.standing(unit_code=request.unit_code, year=request.year, today=context.today())
+    return figure_views.progress_line(context, standing.row(request.indicator.id), request.unit_code)
 
 
 async def set_figure(update: Update, context: BotContext) -> None:

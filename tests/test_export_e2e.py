@@ -52,6 +52,8 @@ PROGRESS_HEADERS = [
     "進度",
     "年底推估",
     "每週尚需",
+    "本單位回報數",
+    "占全局（%）",
     "計算依據",
     "說明",
 ]
@@ -173,10 +175,17 @@ def check_progress_sheet(sheet: Worksheet, path: Path, scopes: list[str | None])
         indicator = PLAN.indicator(cells[3])
         seen.add((unit, indicator.id))
         assert unit in scopes
-        actuals = database_actuals(path, indicator.id, unit)
-        target = indicator.target(2020) if unit is None else None
-        if unit is not None and indicator.measure is not Measure.COUNT:
-            target = indicator.target(2020)
+        # plan.json allocates nothing to units: a unit's own rate or percentage against the
+        # bureau's target, else the bureau's figures against the bureau's target
+        own = database_actuals(path, indicator.id, unit)
+        shared_rate = indicator.measure in (Measure.RATE, Measure.PERCENTAGE) and own != Actuals()
+        actuals = own if unit is None or shared_rate else database_actuals(path, indicator.id, None)
+        target = indicator.target(2020)
+        if unit is not None and indicator.is_officer_reported:
+            bureau = database_actuals(path, indicator.id, None).count
+            assert cells[12] == own.count, cells
+            share = pytest.approx(own.count / bureau * 100, abs=0.006) if bureau else None
+            assert cells[13] == share, cells
         progress = compute_progress(indicator, year=2020, today=TODAY, actuals=actuals, target=target)
         for value, expected in (
             (cells[5], progress.target),
@@ -190,8 +199,8 @@ def check_progress_sheet(sheet: Worksheet, path: Path, scopes: list[str | None])
                 assert value is None, (cells, progress)
             else:
                 assert value == pytest.approx(float(expected), abs=0.006), (cells, progress)
-        if progress.target is None:
-            assert cells[13], cells
+        if progress.target is None or unit is not None:
+            assert cells[15], cells
     for unit in scopes:
         assert all((unit, i.id) in seen for i in PLAN.officer_indicators())
     assert sheet.freeze_panes == "A2"
@@ -208,14 +217,18 @@ async def test_admin_xlsx_matches_the_database_cell_by_cell(bureau: Harness) -> 
     progress = book["進度 民國109年（2020）"]
     check_progress_sheet(progress, path, [None, *PLAN.units_by_code])
     rows = {(r[1], r[3]): r for r in progress.iter_rows(min_row=2, values_only=True)}
-    assert rows[(None, "clearance_rate")][12] == "412/480"
-    assert rows[(None, "dui")][12] == "取締 30 件／警政署基準 60 件"
-    assert rows[(None, "a1_fatalities")][12] == "前一年 15，本年 11"
+    assert rows[(None, "clearance_rate")][14] == "412/480"
+    assert rows[(None, "dui")][14] == "取締 30 件／警政署基準 60 件"
+    assert rows[("traffic", "dui")][14] == "取締 30 件／警政署基準 60 件"  # the bureau's, as /progress
+    assert rows[(None, "a1_fatalities")][14] == "前一年 15，本年 11"
     assert rows[("p1", "budget_surplus")][6] == pytest.approx(2.5)
-    assert ("p2", "budget_surplus") not in rows
-    assert "計畫未分配單位目標（全局目標 50場）" in rows[("p1", "prevention_talks")][13]
-    assert "占全局 100%" in rows[("p1", "prevention_talks")][13]
-    assert rows[(None, "drug_enforcement")][13] == "尚無數據"
+    assert rows[("p1", "budget_surplus")][5] == pytest.approx(4)  # the bureau's target for 2020
+    assert "本單位數值對照全局目標" in rows[("p1", "budget_surplus")][15]
+    assert rows[("p2", "budget_surplus")][6] is None  # no figure of p2's and none of the bureau's
+    assert "皆為全局數字" in rows[("p2", "budget_surplus")][15]
+    assert "皆為全局數字" in rows[("p1", "prevention_talks")][15]
+    assert rows[("p1", "prevention_talks")][12:14] == (2, pytest.approx(100))
+    assert rows[(None, "drug_enforcement")][15] == "尚無數據"
     widths = {key: dim.width for key, dim in progress.column_dimensions.items()}
     assert widths["C"] >= 40 and 6 <= widths["B"] <= 20
     assert book["回報"].column_dimensions["K"].width == 20

@@ -12,10 +12,8 @@ from bot.core.figures import (
     FigureInputError,
     FigureProblem,
     FigureValue,
-    figure_target,
     parse_set,
     parse_value,
-    plain_number,
     settable_indicators,
 )
 from bot.core.plan import load_plan
@@ -135,17 +133,9 @@ def test_parse_set_refusals(words: list[str], problem: FigureProblem) -> None:
     assert caught.value.problem is problem
 
 
-def test_unit_targets_fall_back_to_the_bureau_rate_only_for_rate_like_measures() -> None:
-    assert figure_target(PLAN.indicator("clearance_rate"), 2020, "p1") == D(85)
-    assert figure_target(PLAN.indicator("dui"), 2020, "p1") == D(80)
-    assert figure_target(PLAN.indicator("a1_fatalities"), 2020, "p1") is None
-    assert figure_target(PLAN.indicator("a1_fatalities"), 2020, None) == D(1)
-    assert figure_target(PLAN.indicator("clearance_rate"), 2026, None) is None
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [(D("85"), "85"), (D("85.50"), "85.5"), (D("85.8333"), "85.83"), (D("-0.001"), "0"), (D(1200), "1200")],
-)
-def test_plain_number(value: D, text: str) -> None:
-    assert plain_number(value) == text
+def test_figure_value_text_uses_the_one_number_format() -> None:
+    assert FigureValue(D("85.50")).text() == "85.5"
+    assert FigureValue(D("85.8333")).text() == "85.83"
+    assert FigureValue(D("-0.001")).text() == "0"
+    assert FigureValue(D(3318), D(3764)).text() == "3,318/3,764"
+    assert FigureValue(D("62.125")).text() == "62.13"  # half up, not to even

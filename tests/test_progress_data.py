@@ -14,6 +14,7 @@ from bot.core.figure_source import NO_FIGURES, FiguresSource
 from bot.core.plan import load_plan
 from bot.core.progress import Actuals, Pace
 from bot.core.progress_data import ProgressData
+from bot.core.standing import Basis
 from bot.services import Repositories
 from tests.auxil.seed import add_member, add_report, open_repos
 from tests.test_standing import plan_with_allocation
@@ -23,7 +24,7 @@ TZ = ZoneInfo("Asia/Taipei")
 
 
 class Figures:
-    """A figures source like the admins' one: bureau figures, and p1's own when asked."""
+    """A figures source like the admins' one: bureau figures, and a unit's own when asked."""
 
     def __init__(self) -> None:
         self.asked: list[tuple[int, str | None]] = []
@@ -35,7 +36,10 @@ class Figures:
                 "clearance_rate": Actuals(numerator=Decimal(90), denominator=Decimal(100)),
                 "dui": Actuals(reference=Decimal(10)),
             }
-        return {"dui": Actuals(reference=Decimal(4))}
+        return {
+            "clearance_rate": Actuals(numerator=Decimal(60), denominator=Decimal(100)),
+            "dui": Actuals(reference=Decimal(4)),
+        }
 
 
 @pytest.fixture
@@ -74,14 +78,22 @@ async def test_a_source_with_the_agreed_signature_fills_them_in(repos: Repositor
     assert figures.asked == [(2021, None)]
 
 
-async def test_unit_figures_are_asked_for_only_where_the_unit_has_an_allocation(repos: Repositories) -> None:
+async def test_one_rule_for_units_with_and_without_an_allocation(repos: Repositories) -> None:
     figures = Figures()
     data = ProgressData(repos.progress, plan_with_allocation(), TZ, figures=figures)
-    await data.standing(unit_code="p2", year=2021, today=date(2021, 3, 10))
-    assert figures.asked == [(2021, None)]
-    standing = await data.standing(unit_code="p1", year=2021, today=date(2021, 3, 10))
+    p2 = await data.standing(unit_code="p2", year=2021, today=date(2021, 3, 10))
+    assert figures.asked == [(2021, None), (2021, "p2")]
+    rate, dui, talks = (p2.row(key) for key in ("clearance_rate", "dui", "prevention_talks"))
+    # a rate the unit has its own figure for: its own value against the bureau's target
+    assert rate.basis is Basis.UNIT_AT_BUREAU_TARGET
+    assert (rate.progress.actual, rate.progress.target) == (Decimal(60), Decimal(85))
+    # the reference achievement and counts: the bureau's figures, the unit's count beside them
+    assert dui.basis is Basis.CONTRIBUTION and (dui.progress.actual, dui.own_count) == (Decimal(50), 2)
+    assert talks.basis is Basis.CONTRIBUTION and talks.progress.target == Decimal(50)
+    p1 = await data.standing(unit_code="p1", year=2021, today=date(2021, 3, 10))
     assert figures.asked[-1] == (2021, "p1")
-    talks = next(row for row in standing.rows if row.indicator.id == "prevention_talks")
+    talks = p1.row("prevention_talks")
+    assert talks.basis is Basis.UNIT
     assert (talks.progress.actual, talks.progress.target) == (Decimal(5), Decimal(20))
 
 

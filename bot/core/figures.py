@@ -21,8 +21,9 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from bot.core.dates import EARLIEST_COMMAND_YEAR, command_year, looks_like_year
+from bot.core.numbers import number
 from bot.core.plan import Indicator, Measure, Plan, Reporter, normalize_name
-from bot.core.progress import Actuals, Progress, compute_progress
+from bot.core.progress import Actuals
 from bot.core.text_input import clean, parse_int
 
 # Sane ranges, all in one place. A rate may pass 100 % (cases of earlier years cleared
@@ -37,10 +38,6 @@ MAX_YEARLY_FIGURE = 1_000_000
 HUNDRED = Decimal(100)
 
 _DECIMAL = re.compile(r"^[+-]?\d{1,9}(?:\.\d{1,9})?$")
-
-LEVEL_MEASURES = frozenset({Measure.RATE, Measure.PERCENTAGE, Measure.REFERENCE_ACHIEVEMENT})
-"""Measures whose bureau target applies to each unit as it stands (a rate, not a share)."""
-
 
 class FigureProblem(StrEnum):
     """Why a /set was not accepted; each has a message `figure.problem_<value>` in the catalog."""
@@ -76,8 +73,8 @@ class FigureValue:
 
     def text(self) -> str:
         """The value as an admin would type it: 412/480, 85, 12."""
-        shown = plain_number(self.value)
-        return shown if self.denominator is None else f"{shown}/{plain_number(self.denominator)}"
+        shown = number(self.value, MAX_DECIMALS)
+        return shown if self.denominator is None else f"{shown}/{number(self.denominator, MAX_DECIMALS)}"
 
 
 @dataclass(frozen=True)
@@ -114,15 +111,6 @@ def resolve_settable(plan: Plan, text: str) -> Indicator:
     if not is_settable(indicator):
         raise FigureInputError(FigureProblem.NOT_SETTABLE, {"indicator": indicator.id})
     return indicator
-
-
-def plain_number(value: Decimal, places: int = MAX_DECIMALS) -> str:
-    """A decimal rounded to at most `places` decimals, without trailing zeros: 85, 85.8, 1200."""
-    rounded = value.quantize(Decimal(1).scaleb(-places)) if places > 0 else value.quantize(Decimal(1))
-    text = f"{rounded:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -217,17 +205,6 @@ def parse_set(words: list[str], *, plan: Plan, today: date) -> SetRequest:
     return SetRequest(indicator=indicator, value=value, year=year or today.year, unit_code=unit_code)
 
 
-def figure_target(indicator: Indicator, year: int, unit_code: str | None) -> Decimal | None:
-    """The target to judge a figure against: the unit's allocation, else for a rate-like
-    measure the bureau's target (every unit aims at the same rate), else none."""
-    if unit_code is None:
-        return indicator.target(year)
-    allocated = indicator.unit_target(unit_code, year)
-    if allocated is not None or indicator.measure not in LEVEL_MEASURES:
-        return allocated
-    return indicator.target(year)
-
-
 def actuals_from(measure: Measure, value: FigureValue) -> Actuals:
     """The Actuals field a stored figure fills (reduction figures are combined by the caller)."""
     match measure:
@@ -241,11 +218,3 @@ def actuals_from(measure: Measure, value: FigureValue) -> Actuals:
             return Actuals(this_year=value.value)
         case Measure.COUNT:
             return Actuals(count=int(value.value))
-
-
-def figure_progress(
-    indicator: Indicator, *, year: int, today: date, actuals: Actuals, unit_code: str | None
-) -> Progress:
-    """Progress of an indicator for a unit (or the bureau) judged against `figure_target`."""
-    target = figure_target(indicator, year, unit_code)
-    return compute_progress(indicator, year=year, today=today, actuals=actuals, target=target)

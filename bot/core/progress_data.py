@@ -65,28 +65,37 @@ class ProgressData:
         self._tz = tz
         self._figures = figures
 
-    def _allocated(self, unit_code: str, year: int) -> bool:
-        return any(i.unit_target(unit_code, year) is not None for i in self._plan.indicators)
-
     async def _unit_figures(self, unit_code: str | None, year: int) -> dict[str, Actuals]:
-        if unit_code is None or not self._allocated(unit_code, year):
+        if unit_code is None:
             return {}
         return await self._figures.actuals_for(year=year, unit_code=unit_code)
 
+    async def year_counts(self, *, year: int, today: date) -> NestedCounts:
+        """Valid counts of the year up to today from the roll-ups: unit -> indicator -> total."""
+        rows = await self._progress.totals(ranges=[year_to_date(year, today)], unit_code=None)
+        return _nest(rows, 0)
+
     async def standing(self, *, unit_code: str | None, year: int, today: date) -> Standing:
         """Where the bureau (unit_code None) or a unit stands in a year, as of today."""
-        span = year_to_date(year, today)
-        rows = await self._progress.totals(ranges=[span], unit_code=None)
+        return (await self.standings(unit_codes=[unit_code], year=year, today=today))[0]
+
+    async def standings(self, *, unit_codes: Sequence[str | None], year: int, today: date) -> list[Standing]:
+        """Standings of several scopes in a year, as of today, from one read of the roll-ups."""
+        counts = await self.year_counts(year=year, today=today)
+        bureau_figures = await self._figures.actuals_for(year=year, unit_code=None)
         as_of = min(today, date(year, 12, 31))
-        return build_standing(
-            self._plan,
-            unit_code=unit_code,
-            year=year,
-            as_of=as_of,
-            counts=_nest(rows, 0),
-            bureau_figures=await self._figures.actuals_for(year=year, unit_code=None),
-            unit_figures=await self._unit_figures(unit_code, year),
-        )
+        return [
+            build_standing(
+                self._plan,
+                unit_code=unit_code,
+                year=year,
+                as_of=as_of,
+                counts=counts,
+                bureau_figures=bureau_figures,
+                unit_figures=await self._unit_figures(unit_code, year),
+            )
+            for unit_code in unit_codes
+        ]
 
     async def digests(self, *, send_day: date, unit_codes: Sequence[str | None]) -> dict[str | None, Digest]:
         """The digests sent on send_day (covering the week before) for the bureau and units."""

@@ -1,15 +1,22 @@
-"""Where the bureau or a unit stands on every indicator: the view model behind /progress,
-the digest and the chart. Pure: numbers, dates and the plan in, rows out.
+"""Where the bureau or a unit stands on every indicator: the one progress pipeline behind
+/progress, the digests, the chart, the /set answer, the .xlsx progress sheet and the demo's
+summary. Pure: roll-up counts, admin figures, dates and the plan in, rows out.
 
-A unit with its own allocation in plan.json is judged against it. Otherwise the unit's view
-shows the bureau's figures against the bureau's target, with the unit's own count beside them
-as its contribution (officer-reported indicators).
+The rule, for a scope (the bureau, or a unit) and an indicator:
+
+- the bureau: its own figures against its own target;
+- a unit with its own allocation in plan.json: the unit's own figures against it;
+- a unit without one, for a rate or a percentage it has its own admin-entered figure for:
+  that figure against the bureau's target (every unit aims at the same rate);
+- otherwise (counts, reductions, the DUI reference achievement, no unit figure): the bureau's
+  figures against the bureau's target, with the unit's own count beside them as its
+  contribution (officer-reported indicators).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -23,6 +30,9 @@ CHART_CAP = Decimal(150)
 Counts = Mapping[str, Mapping[str, int]]
 """Valid counts: unit code -> indicator id -> total."""
 
+SHARED_RATE_MEASURES = frozenset({Measure.RATE, Measure.PERCENTAGE})
+"""Measures whose bureau target every unit aims at as it stands (a rate, not a share of a total)."""
+
 
 class Basis(StrEnum):
     """Whose figures and target a row shows."""
@@ -30,17 +40,20 @@ class Basis(StrEnum):
     BUREAU = "bureau"
     UNIT = "unit"
     CONTRIBUTION = "contribution"
+    UNIT_AT_BUREAU_TARGET = "unit_at_bureau_target"
 
 
 @dataclass(frozen=True)
 class Row:
-    """One indicator: its progress, on which basis, and the scope's own counts."""
+    """One indicator: its progress, on which basis, the figures judged and the scope's own counts."""
 
     indicator: Indicator
     progress: Progress
     basis: Basis
+    actuals: Actuals = field(default_factory=Actuals)
     own_count: int | None = None
     basis_count: int | None = None
+    bureau_count: int | None = None
     week: int | None = None
     previous_week: int | None = None
 
@@ -50,6 +63,13 @@ class Row:
         if self.week is None or self.previous_week is None:
             return None
         return self.week - self.previous_week
+
+    @property
+    def share_of_bureau(self) -> Decimal | None:
+        """The scope's own count in percent of the bureau's (officer-reported indicators)."""
+        if self.own_count is None or not self.bureau_count:
+            return None
+        return Decimal(self.own_count) / self.bureau_count * HUNDRED
 
 
 @dataclass(frozen=True)
@@ -76,6 +96,13 @@ class Standing:
         """Rows of indicators admins enter."""
         return tuple(row for row in self.rows if not row.indicator.is_officer_reported)
 
+    def row(self, indicator_id: str) -> Row:
+        """The row of one indicator (KeyError when the plan has none by that id)."""
+        for row in self.rows:
+            if row.indicator.id == indicator_id:
+                return row
+        raise KeyError(indicator_id)
+
 
 @dataclass(frozen=True)
 class ChartPoint:
@@ -85,6 +112,31 @@ class ChartPoint:
     achieved: Decimal | None
     expected: Decimal | None
     pace: Pace
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the pipeline judges a scope from: its own and the bureau's counts and admin figures."""
+
+    unit_code: str | None
+    own_counts: Mapping[str, int]
+    bureau_counts: Mapping[str, int]
+    bureau_figures: Mapping[str, Actuals]
+    unit_figures: Mapping[str, Actuals]
+
+    @classmethod
+    def of(
+        cls,
+        unit_code: str | None,
+        counts: Counts,
+        bureau_figures: Mapping[str, Actuals],
+        unit_figures: Mapping[str, Actuals] | None = None,
+    ) -> Scope:
+        """The scope of the bureau (unit_code None) or a unit, from the roll-ups' counts per unit."""
+        bureau = bureau_counts(counts)
+        own = bureau if unit_code is None else dict(counts.get(unit_code, {}))
+        unit = {} if unit_code is None else dict(unit_figures or {})
+        return cls(unit_code, own, bureau, bureau_figures, unit)
 
 
 def bureau_counts(counts: Counts) -> dict[str, int]:
@@ -101,14 +153,42 @@ def _actuals(indicator: Indicator, count: int, figures: Mapping[str, Actuals]) -
     entered = figures.get(indicator.id, Actuals())
     if not indicator.is_officer_reported:
         return entered
-    return Actuals(
-        count=count,
-        numerator=entered.numerator,
-        denominator=entered.denominator,
-        percentage=entered.percentage,
-        previous_year=entered.previous_year,
-        this_year=entered.this_year,
-        reference=entered.reference,
+    return replace(entered, count=count)
+
+
+def _basis(indicator: Indicator, scope: Scope, year: int) -> Basis:
+    """Which rule applies to the indicator for the scope (see the module's docstring)."""
+    if scope.unit_code is None:
+        return Basis.BUREAU
+    if indicator.unit_target(scope.unit_code, year) is not None:
+        return Basis.UNIT
+    if indicator.measure in SHARED_RATE_MEASURES and indicator.id in scope.unit_figures:
+        return Basis.UNIT_AT_BUREAU_TARGET
+    return Basis.CONTRIBUTION if indicator.is_officer_reported else Basis.BUREAU
+
+
+def judge(indicator: Indicator, scope: Scope, *, year: int, as_of: date) -> Row:
+    """The one rule: the actual, the target and the verdict of an indicator for a scope."""
+    basis = _basis(indicator, scope, year)
+    own = scope.own_counts.get(indicator.id, 0)
+    bureau = scope.bureau_counts.get(indicator.id, 0)
+    if basis in (Basis.UNIT, Basis.UNIT_AT_BUREAU_TARGET):
+        actuals = _actuals(indicator, own, scope.unit_figures)
+    else:
+        actuals = _actuals(indicator, bureau, scope.bureau_figures)
+    target = indicator.target(year)
+    if basis is Basis.UNIT and scope.unit_code is not None:
+        target = indicator.unit_target(scope.unit_code, year)
+    progress = compute_progress(indicator, year=year, today=as_of, actuals=actuals, target=target)
+    reported = indicator.is_officer_reported
+    return Row(
+        indicator=indicator,
+        progress=progress,
+        basis=basis,
+        actuals=actuals,
+        own_count=own if reported else None,
+        basis_count=actuals.count,
+        bureau_count=bureau if reported else None,
     )
 
 
@@ -125,37 +205,19 @@ def build_standing(
     previous_week: Counts | None = None,
 ) -> Standing:
     """Progress of every indicator for the bureau or a unit, with week counts when given."""
-    bureau = bureau_counts(counts)
-    own = bureau if unit_code is None else dict(counts.get(unit_code, {}))
+    scope = Scope.of(unit_code, counts, bureau_figures, unit_figures)
     week_own = _scope_counts(week, unit_code)
     previous_own = _scope_counts(previous_week, unit_code)
     rows = []
     for indicator in plan.indicators:
-        allocated = None if unit_code is None else indicator.unit_target(unit_code, year)
-        target: Decimal | None
-        if allocated is not None:
-            actuals = _actuals(indicator, own.get(indicator.id, 0), unit_figures or {})
-            target, basis = allocated, Basis.UNIT
-        else:
-            actuals = _actuals(indicator, bureau.get(indicator.id, 0), bureau_figures)
-            target = indicator.target(year)
-            contributes = unit_code is not None and indicator.is_officer_reported
-            basis = Basis.CONTRIBUTION if contributes else Basis.BUREAU
-        progress = compute_progress(indicator, year=year, today=as_of, actuals=actuals, target=target)
-        reported = indicator.is_officer_reported
-        rows.append(
-            Row(
-                indicator=indicator,
-                progress=progress,
-                basis=basis,
-                own_count=own.get(indicator.id, 0) if reported else None,
-                basis_count=actuals.count,
-                week=week_own.get(indicator.id, 0) if reported and week_own is not None else None,
-                previous_week=(
-                    previous_own.get(indicator.id, 0) if reported and previous_own is not None else None
-                ),
+        row = judge(indicator, scope, year=year, as_of=as_of)
+        if indicator.is_officer_reported:
+            row = replace(
+                row,
+                week=None if week_own is None else week_own.get(indicator.id, 0),
+                previous_week=None if previous_own is None else previous_own.get(indicator.id, 0),
             )
-        )
+        rows.append(row)
     return Standing(unit_code=unit_code, year=year, as_of=as_of, rows=tuple(rows))
 
 

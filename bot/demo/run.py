@@ -14,9 +14,9 @@ plays the end of a year of reporting with a settable clock:
 At the end of the weeks the admin enters the year's figures that are not field counts with
 `/set`, the Monday digest goes out through the bot's dispatcher, and the admin asks for
 `/progress` and `/export <year> xlsx p1` (`bot.demo.ending`). It prints the bureau's and
-第一分局's totals per indicator against the year's targets, the digest the chief of 第一分局
-received and the bureau's progress as the admin sees them, and writes the CSV export, the
-digest chart and the .xlsx export into the folder it names.
+第一分局's rows of the progress pipeline (the roll-ups' counts, as /progress judges them),
+the digest the chief of 第一分局 received and the bureau's progress as the admin sees them,
+and writes the CSV export, the digest chart and the .xlsx export into the folder it names.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import SettableClock
 from bot.core.plan import Plan, load_plan
+from bot.core.progress_data import ProgressData
+from bot.core.standing import Standing
 from bot.demo.ending import Closing, close_the_weeks
 from bot.demo.sandbox.standin import BotApiStandIn
 from bot.demo.sim_runner import BotBuilder, running_bot, standin_settings
@@ -47,11 +49,12 @@ from bot.demo.simulation.bureau import (
 )
 from bot.demo.simulation.driver import BureauDriver, Tally
 from bot.demo.simulation.history import HistoryStats, days_between, members, write_days
-from bot.demo.simulation.summary import BUREAU, notes, progress_lines, render_table, sum_reports
+from bot.demo.simulation.summary import notes, render_table, totals_by_scope
 from bot.rendering.export import write_csv
 from storage.bulk import BulkLoader
 from storage.database import Database
-from storage.reports import ReportRepo
+from storage.figures import FigureRepo
+from storage.progress import ProgressRepo
 
 DEMO_TOKEN = "100000001:DEMO-local-stand-in-token"
 FEATURED_UNIT = "p1"
@@ -89,6 +92,7 @@ class DemoResult:
     history: HistoryStats | None = None
     bulk_live_weeks: HistoryStats | None = None
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
+    standings: list[Standing] = field(default_factory=list)
     closing: Closing | None = None
     storage_seconds: float = 0.0
     http_seconds: float = 0.0
@@ -215,8 +219,12 @@ async def run_demo(options: DemoOptions, build: BotBuilder, say: Callable[[str],
                 application, standin, clock, roster, last_day=options.end, unit_code=FEATURED_UNIT,
                 dui_reference=DUI_REFERENCE, folder=folder, tz=settings.tz,
             )  # fmt: skip
-            rows = [row async for row in ReportRepo(db).export_rows()]
-            result.totals = sum_reports(rows, year=options.end.year)
+            data = ProgressData(ProgressRepo(db), plan, settings.tz, figures=FigureRepo(db))
+            year = options.end.year
+            result.totals = totals_by_scope(await data.year_counts(year=year, today=options.end))
+            result.standings = await data.standings(
+                unit_codes=[None, FEATURED_UNIT], year=year, today=options.end
+            )
             with result.csv.open("w", encoding="utf-8-sig", newline="") as handle:
                 await write_csv(db, handle)
     result.seconds = perf_counter() - started
@@ -238,13 +246,13 @@ def render_summary(plan: Plan, result: DemoResult, options: DemoOptions) -> str:
         *_storage_line(result),
         "",
     ]
-    for title, key, unit_code in (
-        (f"Bureau 基隆市警察局, {year} as of {today}", BUREAU, None),
-        (f"{_unit_name(plan, FEATURED_UNIT)}, {year} as of {today}", FEATURED_UNIT, FEATURED_UNIT),
-    ):
-        table = progress_lines(plan, result.totals.get(key, {}), year=year, today=today, unit_code=unit_code)
-        lines.append(render_table(title, table))
-        lines += [f"  note: {note}" for note in _notes(plan, result, year=year, unit_code=unit_code)]
+    titles = [
+        f"Bureau 基隆市警察局, {year} as of {today}",
+        f"{_unit_name(plan, FEATURED_UNIT)}, {year} as of {today}",
+    ]
+    for title, standing in zip(titles, result.standings, strict=True):
+        lines.append(render_table(title, standing))
+        lines += [f"  note: {note}" for note in notes(standing)]
         lines.append("")
     lines += _closing_lines(result.closing)
     lines += [
@@ -270,19 +278,6 @@ def _storage_line(result: DemoResult) -> list[str]:
 def _unit_name(plan: Plan, code: str) -> str:
     unit = plan.unit(code)
     return f"{unit.name.zh} {unit.name.en}" if unit else code
-
-
-def _notes(plan: Plan, result: DemoResult, *, year: int, unit_code: str | None) -> list[str]:
-    """The summary's notes; once the admin has entered the figures, /progress judges dui."""
-    found = notes(plan, year=year, unit_code=unit_code)
-    if result.closing is None:
-        return found
-    return [
-        "these are the field counts alone; dui against the NPA's reference value (entered by the"
-        " admin below) is in the digest and /progress"
-        if note.startswith("dui") else note
-        for note in found
-    ]  # fmt: skip
 
 
 def _closing_lines(closing: Closing | None) -> list[str]:

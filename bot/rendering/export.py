@@ -12,11 +12,13 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.core.plan import Plan
-from bot.core.progress_table import ProgressRow, progress_rows
+from bot.core.progress_data import ProgressData
 from bot.core.records import ExportRow
+from bot.core.standing import Standing
 from bot.rendering.i18n import Catalog
 from storage.database import Database
 from storage.figures import FigureRepo
+from storage.progress import ProgressRepo
 from storage.reports import ReportRepo
 
 CSV_HEADER = (
@@ -88,15 +90,13 @@ async def workbook_bytes(
 ) -> tuple[bytes, int]:
     """The .xlsx for a year (one unit's, or the whole bureau's with every unit) and its report count."""
     reports = [row async for row in ReportRepo(db).export_rows(year=year, unit_code=unit_code)]
-    figures = FigureRepo(db)
-    counts = await figures.reported_totals(year=year)
     scopes: list[str | None] = [unit_code] if unit_code else [None, *plan.units_by_code]
-    entered = {scope: await figures.actuals_for(year=year, unit_code=scope) for scope in scopes}
-    rows = progress_rows(plan, year=year, today=today, scopes=scopes, counts=counts, figures=entered)
-    data = await asyncio.to_thread(
-        _build_workbook, reports=reports, progress=rows, plan=plan, catalog=catalog, year=year, tz=tz
+    data = ProgressData(ProgressRepo(db), plan, tz, figures=FigureRepo(db))
+    standings = await data.standings(unit_codes=scopes, year=year, today=today)
+    data_bytes = await asyncio.to_thread(
+        _build_workbook, reports=reports, progress=standings, plan=plan, catalog=catalog, year=year, tz=tz
     )
-    return data, len(reports)
+    return data_bytes, len(reports)
 
 
 async def export_xlsx_file(
@@ -130,7 +130,7 @@ async def export_xlsx_file(
 def _build_workbook(
     *,
     reports: Sequence[ExportRow],
-    progress: Sequence[ProgressRow],
+    progress: Sequence[Standing],
     plan: Plan,
     catalog: Catalog,
     year: int,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from bot.core.digest import Digest
 from bot.core.domain import Language
+from bot.core.numbers import number
 from bot.core.plan import Direction, Indicator, Measure, Plan, roc_year
 from bot.core.progress import HUNDRED, Pace, year_fraction
 from bot.core.standing import Basis, Row, Standing, bar
@@ -21,15 +21,6 @@ from bot.rendering.i18n import Catalog, Markup
 
 MAX_NAMES = 30
 _TAG = re.compile(r"<[^>]+>")
-
-
-def number(value: Decimal | int, places: int = 1) -> str:
-    """Round half up to `places` decimals, group thousands, drop trailing zeros: 1,234.5 / 62."""
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)
-    text = f"{rounded:,.{places}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def to_plain(text: str) -> str:
@@ -93,7 +84,7 @@ class ProgressTexts:
         if row.basis is Basis.CONTRIBUTION:
             own = f"{number(row.own_count or 0)} {self.unit_word(row.indicator.daily_unit)}"
             return self.t("progress.own_prefix", own=own) + body
-        if row.basis is Basis.UNIT:
+        if row.basis in (Basis.UNIT, Basis.UNIT_AT_BUREAU_TARGET):
             return self.t("progress.unit_prefix") + body
         if unit_view:
             return self.t("progress.bureau_prefix") + body
@@ -186,6 +177,8 @@ class ProgressTexts:
         bases = {row.basis for row in standing.rows}
         if Basis.UNIT in bases:
             lines.append(self.t("progress.unit_allocated"))
+        if Basis.UNIT_AT_BUREAU_TARGET in bases:
+            lines.append(self.t("progress.unit_at_bureau_target_note"))
         if Basis.CONTRIBUTION in bases:
             lines.append(self.t("progress.contribution_note"))
         return lines

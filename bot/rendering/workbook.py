@@ -23,10 +23,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bot.core.domain import NOTHING_TO_REPORT, Language
-from bot.core.figures import plain_number
+from bot.core.numbers import number
 from bot.core.plan import Measure, Plan, roc_year
-from bot.core.progress_table import ProgressRow, RowNote
 from bot.core.records import ExportRow
+from bot.core.standing import Basis, Row, Standing
 from bot.rendering.i18n import Catalog
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -36,6 +36,7 @@ PERCENT_FORMAT = "0.0"
 MIN_WIDTH = 6
 MAX_WIDTH = 60
 DECIMAL_PLACES = Decimal("0.01")
+MAX_TEXT_PLACES = 2
 
 REPORT_COLUMNS = (
     "report_id",
@@ -64,6 +65,8 @@ PROGRESS_COLUMNS = (
     "pace",
     "projected",
     "needed",
+    "own_count",
+    "share",
     "basis",
     "remark",
 )
@@ -77,6 +80,7 @@ _FORMATS = {
     "expected": DECIMAL_FORMAT,
     "projected": DECIMAL_FORMAT,
     "needed": DECIMAL_FORMAT,
+    "share": PERCENT_FORMAT,
 }
 _FIXED_WIDTHS = {DATE_FORMAT: 12, DATETIME_FORMAT: 20}
 
@@ -133,59 +137,67 @@ def report_cells(row: ExportRow, plan: Plan, words: Words, tz: ZoneInfo) -> tupl
     )
 
 
-def _basis(row: ProgressRow, words: Words) -> str | None:
+def _text(value: Decimal | None) -> str:
+    return "–" if value is None else number(value, MAX_TEXT_PLACES)
+
+
+def _basis(row: Row, words: Words) -> str | None:
+    """How the actual was computed, in the indicator's own terms (412/480, counts / reference)."""
     actuals, indicator = row.actuals, row.indicator
     match indicator.measure:
         case Measure.RATE if actuals.numerator is not None and actuals.denominator is not None:
             return words(
-                "basis_rate",
-                numerator=plain_number(actuals.numerator),
-                denominator=plain_number(actuals.denominator),
+                "basis_rate", numerator=_text(actuals.numerator), denominator=_text(actuals.denominator)
             )
         case Measure.REFERENCE_ACHIEVEMENT if actuals.reference is not None:
             return words(
                 "basis_reference",
-                count=actuals.count or 0,
-                reference=plain_number(actuals.reference),
+                count=number(actuals.count or 0),
+                reference=_text(actuals.reference),
                 count_unit=indicator.daily_unit,
             )
         case Measure.REFERENCE_ACHIEVEMENT:
-            return words("basis_reference_missing", count=actuals.count or 0, count_unit=indicator.daily_unit)
+            return words(
+                "basis_reference_missing", count=number(actuals.count or 0), count_unit=indicator.daily_unit
+            )
         case Measure.REDUCTION if actuals.previous_year is not None or actuals.this_year is not None:
             return words(
                 "basis_reduction",
-                previous_year=plain_number(actuals.previous_year)
-                if actuals.previous_year is not None
-                else "–",
-                this_year=plain_number(actuals.this_year) if actuals.this_year is not None else "–",
+                previous_year=_text(actuals.previous_year),
+                this_year=_text(actuals.this_year),
             )
     return None
 
 
-def _remark(row: ProgressRow, words: Words) -> str | None:
-    parts = []
-    for note in row.notes:
-        if note is RowNote.NO_UNIT_TARGET and row.bureau_target is not None:
-            parts.append(
-                words("note_no_unit_target", target=plain_number(row.bureau_target), unit=row.indicator.unit)
-            )
-            if row.share_of_bureau is not None:
-                parts.append(words("note_share", share=plain_number(row.share_of_bureau, 1)))
-        else:
-            parts.append(words(f"note_{note.value}"))
+_BASIS_NOTES = {
+    Basis.UNIT: "note_basis_unit",
+    Basis.UNIT_AT_BUREAU_TARGET: "note_basis_unit_at_bureau_target",
+    Basis.CONTRIBUTION: "note_basis_bureau",
+    Basis.BUREAU: "note_basis_bureau",
+}
+
+
+def _remark(unit_code: str | None, row: Row, words: Words) -> str | None:
+    """Whose figures a unit's row shows, and why a cell is empty."""
+    parts = [] if unit_code is None else [words(_BASIS_NOTES[row.basis])]
+    if row.progress.target is None:
+        parts.append(words("note_no_target"))
+    if row.progress.actual is None:
+        parts.append(words("note_no_figures"))
     return "；".join(parts) if parts else None
 
 
 def progress_cells(
-    row: ProgressRow, plan: Plan, words: Words, pace: Callable[[str], str]
+    unit_code: str | None, row: Row, plan: Plan, words: Words, pace: Callable[[str], str]
 ) -> tuple[Cell, ...]:
-    """One unit's indicator as a row of cells, in PROGRESS_COLUMNS order."""
+    """One scope's indicator (unit_code None = the bureau) as a row of cells, in PROGRESS_COLUMNS order."""
     progress, indicator = row.progress, row.indicator
-    unit = plan.unit(row.unit_code) if row.unit_code else None
+    unit = plan.unit(unit_code) if unit_code else None
     lang = words.language.value
+    in_unit = unit_code is not None
     return (
         unit.name.get(lang) if unit else words("bureau"),
-        row.unit_code,
+        unit_code,
         indicator.name.get(lang),
         indicator.id,
         indicator.unit,
@@ -196,8 +208,10 @@ def progress_cells(
         pace(progress.pace.value),
         _rounded(progress.projected_year_end),
         _rounded(progress.needed_per_week),
+        row.own_count if in_unit else None,
+        _rounded(row.share_of_bureau) if in_unit else None,
         _basis(row, words),
-        _remark(row, words),
+        _remark(unit_code, row, words),
     )
 
 
@@ -258,7 +272,7 @@ def _write_sheet(
 def build_workbook(
     *,
     reports: Sequence[ExportRow],
-    progress: Sequence[ProgressRow],
+    progress: Sequence[Standing],
     plan: Plan,
     catalog: Catalog,
     year: int,
@@ -276,7 +290,11 @@ def build_workbook(
     def pace(value: str) -> str:
         return catalog.plain(language, f"figure.pace_{value}")
 
-    progress_rows = [progress_cells(row, plan, words, pace) for row in progress]
+    progress_rows = [
+        progress_cells(standing.unit_code, row, plan, words, pace)
+        for standing in progress
+        for row in standing.rows
+    ]
     _write_sheet(
         progress_sheet, [words(f"col_{c}") for c in PROGRESS_COLUMNS], progress_rows, PROGRESS_COLUMNS
     )

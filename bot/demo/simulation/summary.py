@@ -1,90 +1,69 @@
-"""Totals of stored reports against the plan's targets, as plain text for the terminal."""
+"""The demo's terminal tables: the progress pipeline's rows (bot.core.standing) as plain text.
+
+Nothing is computed here: counts come from the same roll-ups as /progress, and target,
+achievement, expected value and pace are the rows the bot shows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-
-from bot.core.domain import NOTHING_TO_REPORT
-from bot.core.plan import Indicator, Measure, Plan, roc_year
-from bot.core.progress import Actuals, Progress, compute_progress
-from bot.core.records import ExportRow
+from bot.core.numbers import number
+from bot.core.plan import Measure, roc_year
+from bot.core.standing import Basis, Counts, Row, Standing, bureau_counts
 
 BUREAU = "bureau"
-"""Key of the whole bureau's totals in `sum_reports`."""
+"""Key of the whole bureau's totals in `totals_by_scope`."""
+
+NO_VALUE = "—"
 
 
-@dataclass(frozen=True)
-class IndicatorLine:
-    """One officer-reported indicator: the year's count and where it stands."""
-
-    indicator: Indicator
-    count: int
-    progress: Progress
+def totals_by_scope(counts: Counts) -> dict[str, dict[str, int]]:
+    """The roll-ups' counts per unit code, plus the whole bureau's under BUREAU."""
+    return {BUREAU: bureau_counts(counts), **{unit: dict(totals) for unit, totals in counts.items()}}
 
 
-def sum_reports(rows: Iterable[ExportRow], *, year: int) -> dict[str, dict[str, int]]:
-    """Valid counts of a year per unit code and for BUREAU, per indicator."""
-    totals: dict[str, dict[str, int]] = {BUREAU: {}}
-    for row in rows:
-        if row.voided_at is not None or row.indicator == NOTHING_TO_REPORT or row.report_date.year != year:
-            continue
-        for key in (BUREAU, row.unit):
-            unit = totals.setdefault(key, {})
-            unit[row.indicator] = unit.get(row.indicator, 0) + row.count
-    return totals
+def _cells(row: Row) -> tuple[str, str, str, str]:
+    """Target, achievement, expected by now and the count, as the table shows them."""
+    progress = row.progress
+    suffix = "%" if row.indicator.measure is Measure.REFERENCE_ACHIEVEMENT else progress.unit_of_target
+    target = NO_VALUE if progress.target is None else f"{number(progress.target, 0)}{suffix}"
+    achieved = NO_VALUE if progress.achievement_pct is None else f"{number(progress.achievement_pct, 1)}%"
+    due = (
+        NO_VALUE
+        if progress.actual is None or progress.expected_by_today is None
+        else number(progress.expected_by_today, 1)
+    )
+    return number(row.own_count or 0), target, achieved, due
 
 
-def progress_lines(
-    plan: Plan, totals: Mapping[str, int], *, year: int, today: date, unit_code: str | None = None
-) -> list[IndicatorLine]:
-    """Progress of every officer-reported indicator, for the bureau or one unit."""
-    lines = []
-    for indicator in plan.officer_indicators():
-        count = totals.get(indicator.id, 0)
-        target = indicator.target(year) if unit_code is None else indicator.unit_target(unit_code, year)
-        progress = compute_progress(
-            indicator, year=year, today=today, actuals=Actuals(count=count), target=target
-        )
-        lines.append(IndicatorLine(indicator, count, progress))
-    return lines
-
-
-def _number(value: Decimal | None, places: int = 0) -> str:
-    return "—" if value is None else f"{value:,.{places}f}"
-
-
-def render_table(title: str, lines: Sequence[IndicatorLine]) -> str:
-    """A fixed-width table: indicator, count, target, achievement, expected by today, pace."""
+def render_table(title: str, standing: Standing) -> str:
+    """A fixed-width table of the officer-reported rows: count, target, achieved, due by now, pace, basis."""
     header = f"{'indicator':<20} {'count':>7} {'target':>8} {'achieved':>9} {'due by now':>10}  pace"
     out = [title, header, "-" * len(header)]
-    for line in lines:
-        progress = line.progress
-        target = "—" if progress.target is None else f"{_number(progress.target)}{progress.unit_of_target}"
-        achieved = _number(progress.achievement_pct, 1)
-        achieved = achieved if achieved == "—" else f"{achieved}%"
-        due = "—" if progress.actual is None else _number(progress.expected_by_today, 1)
+    for row in standing.officer_rows:
+        count, target, achieved, due = _cells(row)
+        pace = row.progress.pace.value
         out.append(
-            f"{line.indicator.id:<20} {line.count:>7,} {target:>8} {achieved:>9}"
-            f" {due:>10}  {progress.pace.value}"
-            f"  {line.indicator.name.zh}"
+            f"{row.indicator.id:<20} {count:>7} {target:>8} {achieved:>9} {due:>10}  {pace}"
+            f"  {row.basis.value}  {row.indicator.name.zh}"
         )
     return "\n".join(out)
 
 
-def notes(plan: Plan, *, year: int, unit_code: str | None) -> list[str]:
-    """Why some lines cannot be judged: reference values, missing unit targets, missing years."""
+def notes(standing: Standing) -> list[str]:
+    """Why some lines read as they do: whose figures, a missing reference value, missing targets."""
+    rows = standing.officer_rows
     found = []
-    indicators = plan.officer_indicators()
-    if any(i.measure is Measure.REFERENCE_ACHIEVEMENT for i in indicators):
+    if any(row.basis is Basis.CONTRIBUTION for row in rows):
         found.append(
-            "dui is judged against the National Police Agency's yearly reference value, which an"
-            " admin enters; none is entered here, so it shows the count and no achievement."
+            "plan.json allocates no targets to this unit: count is the unit's own, target, achievement"
+            " and pace are the bureau's (the contribution basis, as /progress shows it)."
         )
-    if unit_code is not None and all(i.unit_target(unit_code, year) is None for i in indicators):
-        found.append(f"plan.json sets no targets for unit {unit_code}; only the bureau has targets.")
-    if all(i.target(year) is None for i in indicators):
-        found.append(f"plan.json sets no targets for {year} (民國{roc_year(year)}年).")
+    for row in rows:
+        if row.indicator.measure is Measure.REFERENCE_ACHIEVEMENT and row.progress.actual is None:
+            found.append(
+                f"{row.indicator.id} is judged against the National Police Agency's yearly reference value,"
+                " which an admin enters; none is entered here, so it shows the count and no achievement."
+            )
+    if not any(row.progress.target is not None for row in rows):
+        found.append(f"plan.json sets no targets for {standing.year} (民國{roc_year(standing.year)}年).")
     return found
