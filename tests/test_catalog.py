@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from bot.core.domain import Language
+from bot.core.progress import Pace
 from bot.rendering.i18n import Catalog, Markup
 
 CATALOG = Catalog.load()
@@ -47,3 +48,11 @@ def test_values_are_escaped_but_markup_is_not() -> None:
     text = CATALOG.text(Language.EN, "report.note_line", note="<b>&")
     assert "&lt;b&gt;&amp;" in text
     assert CATALOG.text(Language.EN, "report.line_voided", line=Markup("<b>x</b>")).startswith("<s><b>x</b>")
+
+
+def test_a_pace_wears_the_same_mark_in_every_answer() -> None:
+    catalog = Catalog.load()
+    for language in Language:
+        for pace in (Pace.DONE, Pace.AHEAD, Pace.ON_TRACK, Pace.BEHIND):
+            mark = catalog.plain(language, f"progress.mark_{pace.value}")
+            assert catalog.plain(language, f"figure.pace_{pace.value}").startswith(mark + " "), pace
