@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot.core import callbacks as cb
 from bot.core.domain import NOTHING_TO_REPORT
+from bot.core.idempotency import flow_key, message_key, nothing_key
 from bot.core.plan import Indicator
 from bot.core.records import NewReport
 from bot.core.reporting import (
@@ -31,10 +32,10 @@ from bot.core.reporting import (
 from handlers import keyboards, views
 from handlers.access import refuse
 from handlers.context import AnyHandler, BotContext
+from handlers.filters import PRIVATE
 
 CHOOSE_INDICATOR, CHOOSE_COUNT, CHOOSE_DAY, CONFIRM = range(4)
 _FLOW = "report_flow"
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
 @dataclass
@@ -82,7 +83,7 @@ async def one_line(update: Update, context: BotContext) -> None:
     except ReportInputError as error:
         await message.reply_text(views.input_problem(context, error))
         return
-    key = f"m:{message.chat_id}:{message.message_id}"
+    key = message_key(message.chat_id, message.message_id)
     await message.reply_text(await save(context, update, request, key))
 
 
@@ -272,7 +273,7 @@ async def confirmed(update: Update, context: BotContext) -> int:
         await query.answer()
         await query.edit_message_text(views.input_problem(context, error))
         return ConversationHandler.END
-    key = f"f:{context.member.telegram_id}:{data.nonce}"
+    key = flow_key(context.member.telegram_id, data.nonce)
     text = await save(context, update, request, key)
     await query.answer()
     await query.edit_message_text(text)
@@ -324,7 +325,7 @@ async def nothing_to_report(update: Update, context: BotContext) -> int:
             chat_id=query.message.chat.id if query.message else None,
             message_id=message_id,
             update_id=update.update_id,
-            idempotency_key=f"n:{member.telegram_id}:{day.isoformat()}:{message_id}",
+            idempotency_key=nothing_key(member.telegram_id, day, message_id),
         ),
         now=context.services.clock.now(),
     )
