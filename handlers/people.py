@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.core import callbacks as cb
 from bot.core import invitations
 from bot.core.domain import Language, Role
 from bot.core.idempotency import message_key
 from handlers import keyboards, views
-from handlers.access import refuse
+from handlers.access import pressed, refuse
 from handlers.context import AnyHandler, BotContext
-from handlers.filters import MESSAGES, PRIVATE
+from handlers.filters import MESSAGES, PRIVATE, commands
 from handlers.roles import admins_only
 from storage.invitations import Redemption
 
@@ -88,10 +88,8 @@ async def language(update: Update, context: BotContext) -> None:
 async def language_chosen(update: Update, context: BotContext) -> None:
     """Switch the member's language."""
     query = update.callback_query
-    assert query is not None
-    data = cb.decode(query.data or "")
-    if not isinstance(data, cb.ChooseLanguage):
-        await refuse(update, context)
+    data = await pressed(update, context, cb.ChooseLanguage)
+    if query is None or data is None:
         return
     await context.repos.users.set_language(
         telegram_id=context.member.telegram_id, language=data.language, now=context.services.clock.now()
@@ -105,9 +103,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
 def handlers() -> list[AnyHandler]:
     """Registration, help, language and invitation handlers."""
     return [
-        CommandHandler("start", start, filters=PRIVATE),
-        CommandHandler("help", help_command, filters=MESSAGES),
-        CommandHandler("invite", invite, filters=PRIVATE),
-        CommandHandler("lang", language, filters=PRIVATE),
+        *commands(PRIVATE, start=start, invite=invite, lang=language),
+        *commands(MESSAGES, help=help_command),
         CallbackQueryHandler(language_chosen, pattern=cb.pattern(cb.ChooseLanguage)),
     ]

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TypedDict
+
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.core import callbacks as cb
 from bot.core.domain import Role
 from bot.core.records import MemberChange
 from bot.core.text_input import clean, parse_int
 from handlers import staff_views
-from handlers.access import refuse
+from handlers.access import pressed, refuse
 from handlers.context import AnyHandler, BotContext
-from handlers.filters import PRIVATE
+from handlers.filters import PRIVATE, commands
 from handlers.roles import admins_only
+
+
+class _By(TypedDict):
+    """Who changes a member, and when: for the audit trail."""
+
+    actor_id: int
+    now: datetime
+
+
+def _by(context: BotContext) -> _By:
+    return _By(actor_id=context.member.telegram_id, now=context.services.clock.now())
 
 
 def _args(context: BotContext) -> list[str]:
@@ -39,11 +53,10 @@ async def officers(update: Update, context: BotContext) -> None:
 async def officers_page(update: Update, context: BotContext) -> None:
     """Show another page of /officers."""
     query = update.callback_query
-    assert query is not None
-    data = cb.decode(query.data or "")
-    if not isinstance(data, cb.OfficersPage) or (
-        data.unit is not None and context.services.plan.unit(data.unit) is None
-    ):
+    data = await pressed(update, context, cb.OfficersPage)
+    if query is None or data is None:
+        return
+    if data.unit is not None and context.services.plan.unit(data.unit) is None:
         await refuse(update, context)
         return
     people = await context.repos.users.list_with_activity(unit_code=data.unit)
@@ -80,12 +93,7 @@ async def role(update: Update, context: BotContext) -> None:
     if target is None or new_role not in {r.value for r in Role}:
         await _usage(update, context, "staff.usage_role")
         return
-    change = await context.repos.users.change_role(
-        telegram_id=target,
-        role=Role(new_role),
-        actor_id=context.member.telegram_id,
-        now=context.services.clock.now(),
-    )
+    change = await context.repos.users.change_role(telegram_id=target, role=Role(new_role), **_by(context))
     await _answer(update, context, change, target, "staff.role_changed")
 
 
@@ -96,12 +104,7 @@ async def move(update: Update, context: BotContext) -> None:
     if target is None or context.services.plan.unit(unit_code) is None:
         await _usage(update, context, "staff.usage_move", units=staff_views.unit_codes(context))
         return
-    change = await context.repos.users.move(
-        telegram_id=target,
-        unit_code=unit_code,
-        actor_id=context.member.telegram_id,
-        now=context.services.clock.now(),
-    )
+    change = await context.repos.users.move(telegram_id=target, unit_code=unit_code, **_by(context))
     await _answer(update, context, change, target, "staff.moved")
 
 
@@ -110,12 +113,7 @@ async def _set_active(update: Update, context: BotContext, active: bool) -> None
     if target is None:
         await _usage(update, context, "staff.usage_enable" if active else "staff.usage_disable")
         return
-    change = await context.repos.users.set_active(
-        telegram_id=target,
-        active=active,
-        actor_id=context.member.telegram_id,
-        now=context.services.clock.now(),
-    )
+    change = await context.repos.users.set_active(telegram_id=target, active=active, **_by(context))
     await _answer(update, context, change, target, "staff.enabled" if active else "staff.disabled")
 
 
@@ -162,12 +160,7 @@ async def revoke(update: Update, context: BotContext) -> None:
 def handlers() -> list[AnyHandler]:
     """People management handlers."""
     return [
-        CommandHandler("officers", officers, filters=PRIVATE),
-        CommandHandler("role", role, filters=PRIVATE),
-        CommandHandler("move", move, filters=PRIVATE),
-        CommandHandler("disable", disable, filters=PRIVATE),
-        CommandHandler("enable", enable, filters=PRIVATE),
-        CommandHandler("invites", invites, filters=PRIVATE),
-        CommandHandler("revoke", revoke, filters=PRIVATE),
+        *commands(PRIVATE, officers=officers, role=role, move=move, disable=disable, enable=enable),
+        *commands(PRIVATE, invites=invites, revoke=revoke),
         CallbackQueryHandler(officers_page, pattern=cb.pattern(cb.OfficersPage)),
     ]
