@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.core import callbacks as cb
 from bot.core.records import Member
 from handlers.context import BotContext
 
@@ -74,6 +76,19 @@ async def refuse(update: Update, context: BotContext) -> None:
         return
     if message.chat.type == Chat.PRIVATE or command_for_us(message.text, message.get_bot().username):
         await message.reply_text(text)
+
+
+_Data = TypeVar("_Data")
+
+
+async def pressed(update: Update, context: BotContext, kind: type[_Data]) -> _Data | None:
+    """The data of the pressed button if it is a `kind`; otherwise refuse the press and return None."""
+    query = update.callback_query
+    data = cb.decode(query.data or "") if query is not None else None
+    if isinstance(data, kind):
+        return data
+    await refuse(update, context)
+    return None
 
 
 async def _audit_refusal(update: Update, context: BotContext) -> None:

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler
 
-from bot.core.domain import Role
 from bot.core.text_input import parse_int
 from handlers.audit_views import audit_text
 from handlers.context import AnyHandler, BotContext
+from handlers.filters import PRIVATE
+from handlers.roles import admins_only
 
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 DEFAULT_ENTRIES = 10
 MAX_ENTRIES = 50
 
 
+@admins_only
 async def audit(update: Update, context: BotContext) -> None:
     """Show the latest `n` changes: `/audit [n]`."""
     message = update.message
     assert message is not None
-    if context.member.role is not Role.ADMIN:
-        await message.reply_text(context.t("access.admins_only"))
-        return
     args = context.args or []
     count = parse_int(args[0]) if len(args) == 1 else (DEFAULT_ENTRIES if not args else None)
     if count is None or not 1 <= count <= MAX_ENTRIES:

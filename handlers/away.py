@@ -5,25 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler
 
 from bot.core.arguments import MAX_AWAY_DAYS, AwayInputError, AwayProblem, parse_away_until
-from bot.core.domain import Role
 from handlers import views
 from handlers.context import AnyHandler, BotContext
+from handlers.filters import PRIVATE
+from handlers.roles import officers_only
 
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 EXAMPLE_DAYS = 7
 
 
+@officers_only
 async def away(update: Update, context: BotContext) -> None:
     """Pause reminders from today through the given date: `/away YYYY-MM-DD`."""
     message = update.message
     assert message is not None
     member = context.member
-    if member.role is not Role.OFFICER:
-        await message.reply_text(context.t("away.officers_only"))
-        return
     today = context.today()
     args = context.args or []
     current = await context.repos.away.current(officer_id=member.telegram_id, today=today)
@@ -60,18 +58,14 @@ def _problem(context: BotContext, problem: AwayProblem) -> str:
     return context.t(f"away.{problem.value}", example=example)
 
 
+@officers_only
 async def back(update: Update, context: BotContext) -> None:
     """End the pause: reminders resume today."""
-    message = update.message
-    assert message is not None
-    member = context.member
-    if member.role is not Role.OFFICER:
-        await message.reply_text(context.t("away.officers_only"))
-        return
+    assert update.message is not None
     ended = await context.repos.away.end(
-        officer_id=member.telegram_id, today=context.today(), now=context.services.clock.now()
+        officer_id=context.member.telegram_id, today=context.today(), now=context.services.clock.now()
     )
-    await message.reply_text(context.t("away.back" if ended is not None else "away.not_away"))
+    await update.message.reply_text(context.t("away.back" if ended is not None else "away.not_away"))
 
 
 def handlers() -> list[AnyHandler]:

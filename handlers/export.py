@@ -6,40 +6,44 @@ import io
 
 from telegram import Update
 from telegram.constants import ChatAction
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler
 
+from bot.core.access import OtherUnitRefused, visible_scope
 from bot.core.arguments import parse_export_args
 from bot.core.domain import Role
 from bot.rendering.export import workbook_bytes, write_csv
 from handlers import views
 from handlers.context import AnyHandler, BotContext
+from handlers.filters import PRIVATE
+from handlers.roles import only
 
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
+@only(Role.CHIEF, Role.ADMIN, refusal="export.refused")
 async def export(update: Update, context: BotContext) -> None:
     """Send `/export [year] [csv|xlsx]`: admins any unit or all, chiefs their own unit."""
     message = update.message
     assert message is not None
     member = context.member
-    if member.role is Role.OFFICER:
-        await message.reply_text(context.t("export.refused"))
-        return
     plan = context.services.plan
     try:
         request = parse_export_args(list(context.args or []), plan=plan, today=context.today())
     except ValueError:
         await message.reply_text(context.t("export.usage"))
         return
-    unit_code = request.unit_code
-    if member.role is Role.CHIEF:
-        if unit_code not in (None, member.unit_code):
-            await message.reply_text(
-                context.t("export.chief_own_unit", unit=views.unit_name(context, member.unit_code))
-            )
-            return
-        unit_code = member.unit_code
+    try:
+        unit_code = visible_scope(
+            member.role,
+            member.unit_code,
+            unit_given=request.unit_code is not None,
+            unit_code=request.unit_code,
+        )
+    except OtherUnitRefused as refused:
+        await message.reply_text(
+            context.t("export.chief_own_unit", unit=views.unit_name(context, refused.own_unit))
+        )
+        return
     await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_DOCUMENT)
     db = context.repos.db
     if request.file_format == "csv":

@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.intake.inbox import is_transient
 from handlers.access import command_for_us
 from handlers.context import AnyHandler, BotContext
+from handlers.filters import GROUPS, PRIVATE
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +58,8 @@ class _CommandForThisBot(filters.MessageFilter):
 
 def handlers() -> list[AnyHandler]:
     """Catch-all handlers, tried last."""
-    group_commands = _CommandForThisBot() & filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
-    private_text = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     return [
         CallbackQueryHandler(stale_button),
-        MessageHandler(group_commands, private_only),
-        MessageHandler(private_text, unknown),
+        MessageHandler(_CommandForThisBot() & GROUPS, private_only),
+        MessageHandler(PRIVATE, unknown),
     ]

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler
 
 from bot.core import callbacks as cb
+from bot.core import invitations
 from bot.core.domain import Language, Role
+from bot.core.idempotency import message_key
 from handlers import keyboards, views
-from handlers.access import refuse
+from handlers.access import pressed, refuse
 from handlers.context import AnyHandler, BotContext
+from handlers.filters import MESSAGES, PRIVATE, commands
+from handlers.roles import admins_only
 from storage.invitations import Redemption
-
-INVITATION_VALID_FOR = timedelta(days=7)
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-MESSAGES = filters.UpdateType.MESSAGE
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -49,13 +46,11 @@ async def help_command(update: Update, context: BotContext) -> None:
     await update.message.reply_text(views.help_text(context, context.member.role))
 
 
+@admins_only
 async def invite(update: Update, context: BotContext) -> None:
     """Create a one-time invitation link: `/invite <unit code> <officer|chief|admin>`."""
     message = update.message
     assert message is not None
-    if context.member.role is not Role.ADMIN:
-        await message.reply_text(context.t("access.admins_only"))
-        return
     args = [arg.lower() for arg in context.args or []]
     units = context.services.plan.units_by_code
     if len(args) != 2 or args[0] not in units or args[1] not in {role.value for role in Role}:
@@ -63,20 +58,19 @@ async def invite(update: Update, context: BotContext) -> None:
         await message.reply_text(context.t("invite.usage", units=codes))
         return
     invitation = await context.repos.invitations.create(
-        code=secrets.token_urlsafe(12),
+        code=invitations.new_code(),
         unit_code=args[0],
         role=Role(args[1]),
         created_by=context.member.telegram_id,
         now=context.services.clock.now(),
-        valid_for=INVITATION_VALID_FOR,
-        idempotency_key=f"m:{message.chat_id}:{message.message_id}",
+        valid_for=invitations.VALID_FOR,
+        idempotency_key=message_key(message.chat_id, message.message_id),
     )
-    link = f"https://t.me/{context.bot.username}?start={invitation.code}"
     expires = invitation.expires_at.astimezone(context.services.settings.tz)
     await message.reply_text(
         context.t(
             "invite.created",
-            link=link,
+            link=invitations.link(context.bot.username, invitation.code),
             unit=views.unit_name(context, invitation.unit_code),
             role=views.role_name(context, invitation.role),
             expires=views.full_day(context, expires.date()),
@@ -94,10 +88,8 @@ async def language(update: Update, context: BotContext) -> None:
 async def language_chosen(update: Update, context: BotContext) -> None:
     """Switch the member's language."""
     query = update.callback_query
-    assert query is not None
-    data = cb.decode(query.data or "")
-    if not isinstance(data, cb.ChooseLanguage):
-        await refuse(update, context)
+    data = await pressed(update, context, cb.ChooseLanguage)
+    if query is None or data is None:
         return
     await context.repos.users.set_language(
         telegram_id=context.member.telegram_id, language=data.language, now=context.services.clock.now()
@@ -111,9 +103,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
 def handlers() -> list[AnyHandler]:
     """Registration, help, language and invitation handlers."""
     return [
-        CommandHandler("start", start, filters=PRIVATE),
-        CommandHandler("help", help_command, filters=MESSAGES),
-        CommandHandler("invite", invite, filters=PRIVATE),
-        CommandHandler("lang", language, filters=PRIVATE),
+        *commands(PRIVATE, start=start, invite=invite, lang=language),
+        *commands(MESSAGES, help=help_command),
         CallbackQueryHandler(language_chosen, pattern=cb.pattern(cb.ChooseLanguage)),
     ]

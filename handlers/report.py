@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot.core import callbacks as cb
 from bot.core.domain import NOTHING_TO_REPORT
+from bot.core.idempotency import flow_key, message_key, nothing_key
 from bot.core.plan import Indicator
 from bot.core.records import NewReport
 from bot.core.reporting import (
@@ -29,12 +30,12 @@ from bot.core.reporting import (
     parse_report_line,
 )
 from handlers import keyboards, views
-from handlers.access import refuse
+from handlers.access import pressed, refuse
 from handlers.context import AnyHandler, BotContext
+from handlers.filters import PRIVATE
 
 CHOOSE_INDICATOR, CHOOSE_COUNT, CHOOSE_DAY, CONFIRM = range(4)
 _FLOW = "report_flow"
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
 @dataclass
@@ -82,7 +83,7 @@ async def one_line(update: Update, context: BotContext) -> None:
     except ReportInputError as error:
         await message.reply_text(views.input_problem(context, error))
         return
-    key = f"m:{message.chat_id}:{message.message_id}"
+    key = message_key(message.chat_id, message.message_id)
     await message.reply_text(await save(context, update, request, key))
 
 
@@ -115,31 +116,39 @@ def _indicator(context: BotContext, indicator_id: str) -> Indicator | None:
 _Step = TypeVar("_Step", cb.PickIndicator, cb.PickCount, cb.OtherDay, cb.PickDay)
 
 
-def _pressed(update: Update, context: BotContext, kind: type[_Step]) -> tuple[_Step, Flow, Indicator] | None:
-    """The button of this step of the officer's current flow; None if forged, stale or from another flow."""
-    query = update.callback_query
-    data = cb.decode(query.data or "") if query is not None else None
-    flow = _flow(context)
-    if not isinstance(data, kind) or flow is None or data.nonce != flow.nonce:
+async def _pressed(
+    update: Update, context: BotContext, kind: type[_Step]
+) -> tuple[_Step, Flow, Indicator] | None:
+    """The button of this step of the officer's current flow; refused (None) if forged, stale or foreign."""
+    data = await pressed(update, context, kind)
+    if data is None:
         return None
+    flow = _flow(context)
     indicator = _indicator(context, data.indicator)
-    return None if indicator is None else (data, flow, indicator)
+    if flow is None or data.nonce != flow.nonce or indicator is None:
+        await refuse(update, context)
+        return None
+    return data, flow, indicator
+
+
+async def _input_problem(update: Update, context: BotContext, error: ReportInputError) -> int:
+    """A pressed button whose values no longer fit (a date out of the window): say why, end the flow."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_text(views.input_problem(context, error))
+    return ConversationHandler.END
 
 
 async def picked_indicator(update: Update, context: BotContext) -> int:
     """Remember the indicator and ask for the count."""
-    query = update.callback_query
-    pressed = _pressed(update, context, cb.PickIndicator)
-    if query is None or pressed is None:
-        await refuse(update, context)
+    step = await _pressed(update, context, cb.PickIndicator)
+    if step is None:
         return ConversationHandler.END
-    _, flow, indicator = pressed
+    _, flow, indicator = step
     flow.indicator, flow.count = indicator.id, None
-    await query.answer()
-    await query.edit_message_text(
-        views.ask_count(context, indicator),
-        reply_markup=keyboards.choose_count(context, indicator, flow.nonce),
-    )
+    markup = keyboards.choose_count(context, indicator, flow.nonce)
+    await _show_step(update, views.ask_count(context, indicator), markup)
     return CHOOSE_COUNT
 
 
@@ -161,11 +170,10 @@ async def _show_step(update: Update, text: str, markup: InlineKeyboardMarkup) ->
 
 async def picked_count(update: Update, context: BotContext) -> int:
     """Take a quick-count button and ask for the date."""
-    pressed = _pressed(update, context, cb.PickCount)
-    if pressed is None:
-        await refuse(update, context)
+    step = await _pressed(update, context, cb.PickCount)
+    if step is None:
         return ConversationHandler.END
-    data, flow, indicator = pressed
+    data, flow, indicator = step
     try:
         count = parse_count(str(data.count), indicator)
     except ReportInputError:
@@ -194,17 +202,12 @@ async def typed_count(update: Update, context: BotContext) -> int:
 
 async def other_day(update: Update, context: BotContext) -> int:
     """Show every date the window accepts."""
-    query = update.callback_query
-    pressed = _pressed(update, context, cb.OtherDay)
-    if query is None or pressed is None:
-        await refuse(update, context)
+    step = await _pressed(update, context, cb.OtherDay)
+    if step is None:
         return ConversationHandler.END
-    data, flow, indicator = pressed
-    await query.answer()
-    await query.edit_message_text(
-        views.ask_any_day(context, indicator, data.count),
-        reply_markup=keyboards.choose_any_day(context, indicator, data.count, flow.nonce),
-    )
+    data, flow, indicator = step
+    markup = keyboards.choose_any_day(context, indicator, data.count, flow.nonce)
+    await _show_step(update, views.ask_any_day(context, indicator, data.count), markup)
     return CHOOSE_DAY
 
 
@@ -220,19 +223,15 @@ async def _ask_confirm(
 
 async def picked_day(update: Update, context: BotContext) -> int:
     """Take a date button and ask for confirmation."""
-    query = update.callback_query
-    pressed = _pressed(update, context, cb.PickDay)
-    if query is None or pressed is None:
-        await refuse(update, context)
+    step = await _pressed(update, context, cb.PickDay)
+    if step is None:
         return ConversationHandler.END
-    data, _, indicator = pressed
+    data, _, indicator = step
     try:
         count = parse_count(str(data.count), indicator)
         day = context.report_window().check(data.day)
     except ReportInputError as error:
-        await query.answer()
-        await query.edit_message_text(views.input_problem(context, error))
-        return ConversationHandler.END
+        return await _input_problem(update, context, error)
     return await _ask_confirm(update, context, indicator, count, day)
 
 
@@ -255,10 +254,11 @@ async def typed_day(update: Update, context: BotContext) -> int:
 async def confirmed(update: Update, context: BotContext) -> int:
     """Store the guided report and show the confirmation."""
     query = update.callback_query
-    assert query is not None
-    data = cb.decode(query.data or "")
-    indicator = _indicator(context, data.indicator) if isinstance(data, cb.ConfirmReport) else None
-    if not isinstance(data, cb.ConfirmReport) or indicator is None:
+    data = await pressed(update, context, cb.ConfirmReport)
+    if query is None or data is None:
+        return ConversationHandler.END
+    indicator = _indicator(context, data.indicator)
+    if indicator is None:
         await refuse(update, context)
         return ConversationHandler.END
     try:
@@ -269,10 +269,8 @@ async def confirmed(update: Update, context: BotContext) -> int:
             note=None,
         )
     except ReportInputError as error:
-        await query.answer()
-        await query.edit_message_text(views.input_problem(context, error))
-        return ConversationHandler.END
-    key = f"f:{context.member.telegram_id}:{data.nonce}"
+        return await _input_problem(update, context, error)
+    key = flow_key(context.member.telegram_id, data.nonce)
     text = await save(context, update, request, key)
     await query.answer()
     await query.edit_message_text(text)
@@ -300,17 +298,13 @@ async def cancel(update: Update, context: BotContext) -> int:
 async def nothing_to_report(update: Update, context: BotContext) -> int:
     """Record that the officer had nothing to report on a day."""
     query = update.callback_query
-    assert query is not None
-    data = cb.decode(query.data or "")
-    if not isinstance(data, cb.NothingToReport):
-        await refuse(update, context)
+    data = await pressed(update, context, cb.NothingToReport)
+    if query is None or data is None:
         return ConversationHandler.END
     try:
         day = context.report_window().check(data.day)
     except ReportInputError as error:
-        await query.answer()
-        await query.edit_message_text(views.input_problem(context, error))
-        return ConversationHandler.END
+        return await _input_problem(update, context, error)
     message_id = query.message.message_id if query.message else 0
     member = context.member
     stored, _ = await context.repos.reports.add(
@@ -324,7 +318,7 @@ async def nothing_to_report(update: Update, context: BotContext) -> int:
             chat_id=query.message.chat.id if query.message else None,
             message_id=message_id,
             update_id=update.update_id,
-            idempotency_key=f"n:{member.telegram_id}:{day.isoformat()}:{message_id}",
+            idempotency_key=nothing_key(member.telegram_id, day, message_id),
         ),
         now=context.services.clock.now(),
     )

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.core import callbacks as cb
 from bot.core.progress import week_bounds
+from bot.core.reporting import may_undo, undo_since
 from bot.rendering.i18n import Markup
 from handlers import keyboards, views
 from handlers.access import refuse
 from handlers.context import AnyHandler, BotContext
-
-UNDO_WINDOW = timedelta(hours=24)
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+from handlers.filters import PRIVATE
 
 
 async def today(update: Update, context: BotContext) -> None:
@@ -43,9 +42,8 @@ async def mine(update: Update, context: BotContext) -> None:
 async def undo(update: Update, context: BotContext) -> None:
     """Offer to void the most recent report of the last 24 hours."""
     assert update.message is not None
-    since = context.services.clock.now() - UNDO_WINDOW
     report = await context.repos.reports.latest_valid(
-        officer_id=context.member.telegram_id, received_since=since
+        officer_id=context.member.telegram_id, received_since=undo_since(context.services.clock.now())
     )
     if report is None:
         await update.message.reply_text(context.t("undo.nothing"))
@@ -75,11 +73,7 @@ async def undo_answer(update: Update, context: BotContext) -> None:
         else None
     )
     now = context.services.clock.now()
-    if (
-        report is None
-        or report.officer_id != context.member.telegram_id
-        or report.received_at < now - UNDO_WINDOW
-    ):
+    if report is None or not may_undo(report.officer_id, context.member.telegram_id, report.received_at, now):
         await refuse(update, context)
         return
     if report.voided_at is None:

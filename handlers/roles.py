@@ -7,8 +7,9 @@ a refused button gets the gate's one polite refusal.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
+from typing import Any
 
 from telegram import Update
 
@@ -16,7 +17,7 @@ from bot.core.domain import Role
 from handlers.access import refuse
 from handlers.context import BotContext
 
-Handler = Callable[[Update, BotContext], Awaitable[None]]
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def only(*roles: Role, refusal: str) -> Callable[[Handler], Handler]:
@@ -39,3 +40,6 @@ def only(*roles: Role, refusal: str) -> Callable[[Handler], Handler]:
 
 admins_only = only(Role.ADMIN, refusal="access.admins_only")
 """People, figures, invitations and the audit trail."""
+
+officers_only = only(Role.OFFICER, refusal="away.officers_only")
+"""Pausing and resuming one's own daily reminder (/away, /back)."""

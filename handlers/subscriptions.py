@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler
 
+from bot.core.access import may_see
 from bot.core.domain import Role
 from handlers import views
 from handlers.context import AnyHandler, BotContext
+from handlers.filters import GROUPS, PRIVATE
+from handlers.roles import only
 
-GROUPS = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
-
+@only(Role.CHIEF, refusal="subscribe.chiefs_only")
 async def subscribe(update: Update, context: BotContext) -> None:
     """Post the chief's unit digest in this group every week."""
     message = update.message
     assert message is not None
     member = context.member
-    if member.role is not Role.CHIEF:
-        await message.reply_text(context.t("subscribe.chiefs_only"))
-        return
     subscription = await context.repos.subscriptions.subscribe(
         chat_id=message.chat_id,
         unit_code=member.unit_code,
@@ -33,20 +31,18 @@ async def subscribe(update: Update, context: BotContext) -> None:
     )
 
 
+@only(Role.CHIEF, Role.ADMIN, refusal="subscribe.chiefs_only")
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """Stop the digest in this group (the unit's chief or an admin)."""
     message = update.message
     assert message is not None
     member = context.member
-    if member.role is Role.OFFICER:
-        await message.reply_text(context.t("subscribe.chiefs_only"))
-        return
     current = await context.repos.subscriptions.get(chat_id=message.chat_id)
     if current is None:
         await message.reply_text(context.t("subscribe.not_subscribed"))
         return
     unit = views.unit_name(context, current.unit_code)
-    if member.role is Role.CHIEF and member.unit_code != current.unit_code:
+    if not may_see(member.role, member.unit_code, current.unit_code):
         await message.reply_text(context.t("subscribe.other_unit", unit=unit))
         return
     await context.repos.subscriptions.unsubscribe(

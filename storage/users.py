@@ -8,7 +8,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.core.domain import Language, Role
-from bot.core.people import Change, Standing, removes_last_admin
+from bot.core.people import Change, Membership, removes_last_admin
 from bot.core.records import Member, MemberActivity, MemberChange
 from storage import audit
 from storage.database import Database
@@ -134,7 +134,7 @@ class UserRepo:
     ) -> MemberChange:
         """Give a member another role; never demote the last active admin."""
         return await self._change(
-            telegram_id, actor_id, now, "user.role", "role", role.value, lambda m: Standing(role, m.active)
+            telegram_id, actor_id, now, "user.role", "role", role.value, lambda m: Membership(role, m.active)
         )
 
     async def move(
@@ -142,7 +142,7 @@ class UserRepo:
     ) -> MemberChange:
         """Move a member to another unit; their past reports keep the unit they were made in."""
         return await self._change(
-            telegram_id, actor_id, now, "user.move", "unit_code", unit_code, _same_standing
+            telegram_id, actor_id, now, "user.move", "unit_code", unit_code, _same_membership
         )
 
     async def set_active(
@@ -151,7 +151,7 @@ class UserRepo:
         """Disable or enable a member; never disable the last active admin."""
         action = "user.enable" if active else "user.disable"
         return await self._change(
-            telegram_id, actor_id, now, action, "active", int(active), lambda m: Standing(m.role, active)
+            telegram_id, actor_id, now, action, "active", int(active), lambda m: Membership(m.role, active)
         )
 
     async def _change(
@@ -162,7 +162,7 @@ class UserRepo:
         action: str,
         column: str,
         value: object,
-        standing_after: Callable[[Member], Standing],
+        standing_after: Callable[[Member], Membership],
     ) -> MemberChange:
         """Set one column of a member in one transaction, audited, guarding the last admin."""
         async with self._db.write() as connection:
@@ -181,7 +181,7 @@ class UserRepo:
             ) as cursor:
                 row = await cursor.fetchone()
             admins = int(row[0]) if row else 0
-            if removes_last_admin(Standing(before.role, before.active), standing_after(before), admins):
+            if removes_last_admin(Membership(before.role, before.active), standing_after(before), admins):
                 return MemberChange(Change.LAST_ADMIN, before, before)
             await connection.execute(
                 f"UPDATE users SET {column} = ? WHERE telegram_id = ?", (value, telegram_id)
@@ -207,9 +207,9 @@ class UserRepo:
                 return [member_from_row(row) async for row in cursor]
 
 
-def _same_standing(member: Member) -> Standing:
+def _same_membership(member: Member) -> Membership:
     """Moving a member keeps their role and whether they are active."""
-    return Standing(member.role, member.active)
+    return Membership(member.role, member.active)
 
 
 def _plain(value: object) -> object:

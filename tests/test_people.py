@@ -5,24 +5,24 @@ from __future__ import annotations
 import pytest
 
 from bot.core.domain import Role
-from bot.core.people import Standing, page, removes_last_admin
+from bot.core.people import Membership, page, removes_last_admin
 
-ADMIN, OFFICER = Standing(Role.ADMIN, True), Standing(Role.OFFICER, True)
+ADMIN, OFFICER = Membership(Role.ADMIN, True), Membership(Role.OFFICER, True)
 
 
 @pytest.mark.parametrize(
     ("before", "after", "admins", "refused"),
     [
         (ADMIN, OFFICER, 1, True),
-        (ADMIN, Standing(Role.ADMIN, False), 1, True),
-        (ADMIN, Standing(Role.CHIEF, True), 2, False),
+        (ADMIN, Membership(Role.ADMIN, False), 1, True),
+        (ADMIN, Membership(Role.CHIEF, True), 2, False),
         (ADMIN, ADMIN, 1, False),
-        (OFFICER, Standing(Role.OFFICER, False), 1, False),
-        (Standing(Role.ADMIN, False), OFFICER, 1, False),
+        (OFFICER, Membership(Role.OFFICER, False), 1, False),
+        (Membership(Role.ADMIN, False), OFFICER, 1, False),
         (OFFICER, ADMIN, 0, False),
     ],
 )
-def test_last_admin_rule(before: Standing, after: Standing, admins: int, refused: bool) -> None:
+def test_last_admin_rule(before: Membership, after: Membership, admins: int, refused: bool) -> None:
     assert removes_last_admin(before, after, admins) is refused
 
 

@@ -183,6 +183,25 @@ async def test_undo_only_within_a_day(harness: Harness, officer: int) -> None:
     assert "沒有可撤銷" in (answer.plain_text or "")
 
 
+async def test_undo_button_of_another_officers_report_is_refused(harness: Harness, officer: int) -> None:
+    await harness.say(officer, "/report dui 3")
+    theirs = (await harness.say(officer, "/undo")).button("撤銷")
+    other = 502
+    await harness.register(other, "p1", "officer", name="林警員")
+    await harness.say(other, "/report talks 2")
+    own_ask = await harness.say(other, "/undo")
+    assert theirs.startswith("u:") and theirs != own_ask.button("撤銷")
+    harness.standin.press(other, own_ask, theirs, check=False)
+    await harness.standin.no_message(other, within=0.5)
+    assert "僅供基隆市警察局已登錄同仁使用" in (harness.standin.answered_callbacks[-1][1] or "")
+    today = await harness.say(officer, "/today")
+    assert "已撤銷" not in (today.plain_text or "")
+    mine = await harness.say(officer, "/mine")
+    assert "取締酒駕：本週 3｜今年 3" in (mine.plain_text or "")
+    still_theirs = await harness.say(officer, "/undo")
+    assert still_theirs.button("撤銷") == theirs
+
+
 async def test_language_switch(harness: Harness, officer: int) -> None:
     offer = await harness.say(officer, "/lang")
     changed = await harness.tap(officer, offer, "English")

@@ -20,8 +20,8 @@ class Change(StrEnum):
 
 
 @dataclass(frozen=True)
-class Standing:
-    """The part of a member that decides whether they count as an active admin."""
+class Membership:
+    """A member's role and whether they may use the bot: what decides if they count as an active admin."""
 
     role: Role
     active: bool
@@ -32,7 +32,7 @@ class Standing:
         return self.role is Role.ADMIN and self.active
 
 
-def removes_last_admin(before: Standing, after: Standing, active_admins: int) -> bool:
+def removes_last_admin(before: Membership, after: Membership, active_admins: int) -> bool:
     """Whether the change would leave the bureau without an active admin."""
     return before.is_active_admin and not after.is_active_admin and active_admins <= 1
 

@@ -12,6 +12,8 @@ from bot.core.screening import find_personal_data
 from bot.core.text_input import clean, parse_int, tokens
 
 MAX_NOTE_LENGTH = 200
+UNDO_WINDOW = timedelta(hours=24)
+"""An officer may void their own report for a day after it arrived."""
 _TODAY_WORDS = {"today", "今天", "今日", "本日"}
 _YESTERDAY_WORDS = {"yesterday", "昨天", "昨日"}
 ECHO_AT_MOST = 24
@@ -150,3 +152,13 @@ def parse_report_line(text: str, *, plan: Plan, window: ReportWindow) -> ReportR
         rest = rest[1:]
     note = check_note(" ".join(rest))
     return ReportRequest(indicator=indicator, count=count, day=day, note=note)
+
+
+def undo_since(now: datetime) -> datetime:
+    """The oldest arrival time of a report its officer may still void."""
+    return now - UNDO_WINDOW
+
+
+def may_undo(report_officer: int, asker: int, received_at: datetime, now: datetime) -> bool:
+    """Only the officer who sent a report may void it, and only within UNDO_WINDOW of its arrival."""
+    return report_officer == asker and received_at >= undo_since(now)
