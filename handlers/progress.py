@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from telegram import InputFile, Message, Update
+from telegram import Message, Update
 from telegram.ext import CommandHandler, filters
 
 from bot.core.arguments import ScopeError, ScopeRequest, parse_scope
 from bot.core.domain import Role
-from bot.core.standing import chart_point
-from bot.rendering.chart import draw_chart
+from bot.rendering.digest_message import DigestMessages
 from bot.rendering.progress_text import ProgressTexts
 from handlers import views
 from handlers.context import AnyHandler, BotContext
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-CHART_FILENAME = "digest.png"
 
 
 def texts(context: BotContext) -> ProgressTexts:
@@ -80,12 +76,11 @@ async def digest(update: Update, context: BotContext) -> None:
     if not allowed:
         return
     built = await context.services.progress().digest(send_day=context.today(), unit_code=unit_code)
-    rendered = texts(context)
-    await message.reply_text(rendered.digest(built, show_names=member.role is Role.CHIEF))
-    points = [chart_point(row) for row in built.standing.rows]
-    chart = await asyncio.to_thread(draw_chart, points, rendered.chart_text(built.standing))
+    messages = DigestMessages({unit_code: built}, context.services.catalog, context.services.plan)
+    language = context.language
+    await message.reply_text(messages.text(unit_code, language, show_names=member.role is Role.CHIEF))
     await message.reply_photo(
-        InputFile(chart, filename=CHART_FILENAME), caption=rendered.chart_caption(built)
+        await messages.photo(unit_code, language), caption=messages.caption(unit_code, language)
     )
 
 

@@ -22,16 +22,12 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from telegram import InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext
 
-from bot.core.digest import Digest
 from bot.core.domain import Language, Role
 from bot.core.records import Delivery, DeliveryKind, NewDelivery
-from bot.core.standing import chart_point
-from bot.rendering.chart import draw_chart
-from bot.rendering.progress_text import ProgressTexts
+from bot.rendering.digest_message import DigestMessages
 from bot.rendering.reminder import reminder_buttons, reminder_text
 from bot.scheduling.cron import parse_cron
 from bot.scheduling.due import DueRun, digest_due, reminder_due
@@ -42,7 +38,6 @@ log = logging.getLogger(__name__)
 MISFIRE_GRACE = timedelta(hours=1)
 SWEEP_INTERVAL = timedelta(minutes=10)
 DIGEST_JOB, REMINDER_JOB, CATCH_UP_JOB, SWEEP_JOB = "digest", "reminder", "catch-up", "sweep"
-CHART_FILENAME = "digest.png"
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 Send = Callable[[Delivery], Awaitable[None]]
@@ -50,29 +45,6 @@ Send = Callable[[Delivery], Awaitable[None]]
 
 class _Pause(Exception):
     """Stop this fan-out for now; the sweep resumes what is pending."""
-
-
-class _DigestContent:
-    """The week's digests and charts, built once per fan-out and shared by its recipients."""
-
-    def __init__(self, digests: dict[str | None, Digest], services: Services) -> None:
-        self.digests = digests
-        self._services = services
-        self._charts: dict[tuple[str | None, Language], bytes] = {}
-
-    def texts(self, language: Language) -> ProgressTexts:
-        """The renderer for one language."""
-        return ProgressTexts(self._services.catalog, language, self._services.plan)
-
-    async def chart(self, scope: str | None, language: Language) -> bytes:
-        """The PNG chart of a scope in a language, drawn in a worker thread on first use."""
-        key = (scope, language)
-        if key not in self._charts:
-            standing = self.digests[scope].standing
-            points = [chart_point(row) for row in standing.rows]
-            text = self.texts(language).chart_text(standing)
-            self._charts[key] = await asyncio.to_thread(draw_chart, points, text)
-        return self._charts[key]
 
 
 class Dispatcher:
@@ -176,29 +148,25 @@ class Dispatcher:
     async def _digest_sender(self, due: DueRun, pending: list[Delivery]) -> Send:
         scopes = list(dict.fromkeys(delivery.scope for delivery in pending))
         digests = await self.services.progress().digests(send_day=due.day, unit_codes=scopes)
-        content = _DigestContent(digests, self.services)
+        messages = DigestMessages(digests, self.services.catalog, self.services.plan)
 
         async def send(delivery: Delivery) -> None:
             """Send this week's digest to one recipient."""
-            await self._send_digest(delivery, content)
+            await self._send_digest(delivery, messages)
 
         return send
 
-    async def _send_digest(self, delivery: Delivery, content: _DigestContent) -> None:
+    async def _send_digest(self, delivery: Delivery, messages: DigestMessages) -> None:
         bot = self._application.bot
-        digest = content.digests[delivery.scope]
-        texts = content.texts(delivery.language)
+        scope, language = delivery.scope, delivery.language
         deliveries = self.services.repos.deliveries
         if delivery.parts_sent < 1:
-            await bot.send_message(delivery.chat_id, texts.digest(digest, show_names=delivery.show_names))
+            text = messages.text(scope, language, show_names=delivery.show_names)
+            await bot.send_message(delivery.chat_id, text)
             await deliveries.part_sent(delivery=delivery, parts_sent=1, done=False, now=self._now())
             delivery = replace(delivery, parts_sent=1)
-        chart = await content.chart(delivery.scope, delivery.language)
-        await bot.send_photo(
-            delivery.chat_id,
-            photo=InputFile(chart, filename=CHART_FILENAME),
-            caption=texts.chart_caption(digest),
-        )
+        photo = await messages.photo(scope, language)
+        await bot.send_photo(delivery.chat_id, photo=photo, caption=messages.caption(scope, language))
         await deliveries.part_sent(delivery=delivery, parts_sent=2, done=True, now=self._now())
 
     async def _remind(self, delivery: Delivery) -> None:
