@@ -7,8 +7,9 @@ a refused button gets the gate's one polite refusal.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
+from typing import Any
 
 from telegram import Update
 
@@ -16,7 +17,8 @@ from bot.core.domain import Role
 from handlers.access import refuse
 from handlers.context import BotContext
 
-Handler = Callable[[Update, BotContext], Awaitable[None]]
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+"""A PTB callback: CommandHandler and CallbackQueryHandler want a coroutine function."""
 
 
 def only(*roles: Role, refusal: str) -> Callable[[Handler], Handler]:
