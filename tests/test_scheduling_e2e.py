@@ -270,7 +270,7 @@ async def test_nothing_today_from_the_reminder_is_recorded(bureau: Harness) -> N
 async def test_an_officer_who_reports_after_planning_is_not_reminded(bureau: Harness) -> None:
     harness, standin = bureau, bureau.standin
     harness.clock.set(taipei("2021-03-09T20:00:00"))
-    await dispatcher(harness).plan_due(harness.clock.now())
+    await dispatcher(harness).record_due_recipients(harness.clock.now())
     await harness.say(502, "/report talks 1")
     mark = len(standin.sent)
     await run_due(harness)

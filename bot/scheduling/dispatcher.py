@@ -3,7 +3,7 @@
 What is due comes from the clock, the cron settings and the delivery bookkeeping, never from
 APScheduler's memory: the JobQueue only wakes `Dispatcher.run_due` at the cron times (with a
 misfire grace time and coalescing), once right after start-up, and every few minutes as a sweep
-that resumes whatever a failure left pending. A run is planned once with all its recipients; each
+that resumes whatever a failure left pending. A run's recipients are recorded once, all together; each
 message part is recorded right after Telegram accepted it, one message in flight at a time, so a
 restart neither repeats what was recorded nor skips what was not. (A crash in the instant between
 Telegram's answer and that record can repeat one message to one recipient; nothing else can.)
@@ -48,7 +48,7 @@ class _Pause(Exception):
 
 
 class Dispatcher:
-    """Plans and sends the digest and reminder runs that are due."""
+    """Records the recipients of the digest and reminder runs that are due, and sends to them."""
 
     def __init__(self, application: AnyApplication) -> None:
         self._application = application
@@ -72,16 +72,16 @@ class Dispatcher:
         runs = [digest_due(self.digest_trigger, now, tz), reminder_due(self.reminder_trigger, now, tz)]
         return [run for run in runs if run is not None]
 
-    async def plan_due(self, now: datetime) -> None:
-        """Record the recipients of every due run not planned yet (at start-up, before polling)."""
+    async def record_due_recipients(self, now: datetime) -> None:
+        """Record the recipients of every due run not recorded yet (at start-up, before polling)."""
         for due in self.due(now):
-            await self._plan(due, now)
+            await self._record_recipients(due, now)
 
     async def run_due(self, now: datetime) -> None:
-        """Plan what is due and send what is pending, one run after the other."""
+        """Record who is due what and send what is pending, one run after the other."""
         async with self._lock:
             for due in self.due(now):
-                await self._plan(due, now)
+                await self._record_recipients(due, now)
                 try:
                     await self._fan_out(due)
                 except _Pause:
@@ -91,8 +91,9 @@ class Dispatcher:
         """JobQueue callback: run what is due now."""
         await self.run_due(self._now())
 
-    # ------------------------------------------------------------------ planning
-    async def _plan(self, due: DueRun, now: datetime) -> None:
+    # ------------------------------------------------------------------ recipients
+    async def _record_recipients(self, due: DueRun, now: datetime) -> None:
+        """Fix a due run's recipients once, as they are now; later runs of the same period keep them."""
         deliveries = self.services.repos.deliveries
         if await deliveries.summary(kind=due.kind, period=due.period) is not None:
             return
@@ -258,6 +259,6 @@ def dispatcher_of(application: AnyApplication) -> Dispatcher:
 
 
 async def on_start(application: AnyApplication) -> None:
-    """Plan every run that came due while the bot was down (called once the database is open)."""
+    """Record the recipients of every run that came due while the bot was down (once the database is open)."""
     dispatcher = dispatcher_of(application)
-    await dispatcher.plan_due(dispatcher.services.clock.now())
+    await dispatcher.record_due_recipients(dispatcher.services.clock.now())
