@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Message, Update
 from telegram.ext import CommandHandler
 
 from bot.core.access import OtherUnitRefused, visible_scope
-from bot.core.arguments import ScopeError, ScopeRequest, parse_scope
+from bot.core.arguments import ScopeError, parse_scope
 from bot.core.domain import Role
 from bot.rendering.digest_message import DigestMessages
 from bot.rendering.progress_text import ProgressTexts
@@ -21,13 +23,19 @@ def texts(context: BotContext) -> ProgressTexts:
     return ProgressTexts(context.services.catalog, context.language, context.services.plan)
 
 
-async def _asked_scope(
-    message: Message, context: BotContext, *, allow_year: bool
-) -> tuple[ScopeRequest, str | None] | None:
-    """What was asked for and the unit the member may see (None = the bureau).
+@dataclass(frozen=True)
+class _Asked:
+    """A /progress or /digest the member may see: where to answer, the year asked for, the scope."""
 
-    Answers with the usage or the own-unit rule and returns None when there is nothing to show.
-    """
+    message: Message
+    year: int | None
+    unit_code: str | None
+
+
+async def _asked(update: Update, context: BotContext, *, allow_year: bool) -> _Asked | None:
+    """Read the arguments and apply the unit rule; answer and return None when there is nothing to show."""
+    message = update.message
+    assert message is not None
     plan, member = context.services.plan, context.member
     try:
         request = parse_scope(context.args or [], plan, today=context.today(), allow_year=allow_year)
@@ -42,41 +50,33 @@ async def _asked_scope(
             context.t("progress.own_unit_only", unit=views.unit_name(context, refused.own_unit))
         )
         return None
-    return request, unit_code
+    return _Asked(message, request.year, unit_code)
 
 
 @only(Role.CHIEF, Role.ADMIN, refusal="progress.officers_use_mine")
 async def progress(update: Update, context: BotContext) -> None:
     """Show every indicator of a unit or the bureau: `/progress [unit code] [year]`."""
-    message = update.message
-    assert message is not None
-    asked = await _asked_scope(message, context, allow_year=True)
-    if asked is None:
+    if (asked := await _asked(update, context, allow_year=True)) is None:
         return
-    request, unit_code = asked
     today = context.today()
     standing = await context.services.progress().standing(
-        unit_code=unit_code, year=request.year or today.year, today=today
+        unit_code=asked.unit_code, year=asked.year or today.year, today=today
     )
-    await message.reply_text(texts(context).standing(standing))
+    await asked.message.reply_text(texts(context).standing(standing))
 
 
 @only(Role.CHIEF, Role.ADMIN, refusal="digest.only_chiefs_and_admins")
 async def digest(update: Update, context: BotContext) -> None:
     """Show the weekly digest the schedule would send today, with its chart: `/digest [unit code]`."""
-    message = update.message
-    assert message is not None
-    asked = await _asked_scope(message, context, allow_year=False)
-    if asked is None:
+    if (asked := await _asked(update, context, allow_year=False)) is None:
         return
-    _, unit_code = asked
-    built = await context.services.progress().digest(send_day=context.today(), unit_code=unit_code)
-    messages = DigestMessages({unit_code: built}, context.services.catalog, context.services.plan)
-    language = context.language
+    scope, language = asked.unit_code, context.language
+    built = await context.services.progress().digest(send_day=context.today(), unit_code=scope)
+    messages = DigestMessages({scope: built}, context.services.catalog, context.services.plan)
     show_names = context.member.role is Role.CHIEF
-    await message.reply_text(messages.text(unit_code, language, show_names=show_names))
-    await message.reply_photo(
-        await messages.photo(unit_code, language), caption=messages.caption(unit_code, language)
+    await asked.message.reply_text(messages.text(scope, language, show_names=show_names))
+    await asked.message.reply_photo(
+        await messages.photo(scope, language), caption=messages.caption(scope, language)
     )
 
 
