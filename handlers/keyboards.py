@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.core import callbacks as cb
 from bot.core.domain import Language
 from bot.core.plan import Indicator
+from bot.rendering.reminder import short_day
 from handlers.context import BotContext
 
 QUICK_COUNTS = (0, 1, 2, 3, 4, 5, 6, 8, 10)
@@ -33,8 +34,7 @@ def indicator_label(context: BotContext, indicator: Indicator) -> str:
 
 def day_label(context: BotContext, day: date) -> str:
     """A date as people read it on a button: 11/27（五）."""
-    weekday = context.label(f"common.weekday_{day.weekday()}")
-    return context.label("common.short_day", month=day.month, day=day.day, weekday=weekday)
+    return short_day(context.services.catalog, context.language, day)
 
 
 def cancel_row(context: BotContext) -> list[InlineKeyboardButton]:
@@ -142,21 +142,6 @@ def choose_language(context: BotContext) -> InlineKeyboardMarkup:
             [
                 _button(catalog.plain(language, "lang.name"), cb.ChooseLanguage(language))
                 for language in Language
-            ]
-        ]
-    )
-
-
-def start_report_buttons(context: BotContext, day: date) -> InlineKeyboardMarkup:
-    """Report now, or record 'nothing to report' (used on reminders)."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                _button(context.label("report.button_start"), cb.StartReport()),
-                _button(
-                    context.label("report.button_nothing", day=day_label(context, day)),
-                    cb.NothingToReport(day),
-                ),
             ]
         ]
     )

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
+from dataclasses import dataclass
 
-from telegram import InputFile, Message, Update
-from telegram.ext import CommandHandler, filters
+from telegram import Message, Update
+from telegram.ext import CommandHandler
 
-from bot.core.arguments import ScopeError, ScopeRequest, parse_scope
+from bot.core.access import OtherUnitRefused, visible_scope
+from bot.core.arguments import ScopeError, parse_scope
 from bot.core.domain import Role
-from bot.core.standing import chart_point
-from bot.rendering.chart import draw_chart
+from bot.rendering.digest_message import DigestMessages
 from bot.rendering.progress_text import ProgressTexts
 from handlers import views
 from handlers.context import AnyHandler, BotContext
-
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-CHART_FILENAME = "digest.png"
+from handlers.filters import PRIVATE
+from handlers.roles import only
 
 
 def texts(context: BotContext) -> ProgressTexts:
@@ -24,68 +23,60 @@ def texts(context: BotContext) -> ProgressTexts:
     return ProgressTexts(context.services.catalog, context.language, context.services.plan)
 
 
-async def _scope(message: Message, context: BotContext, request: ScopeRequest) -> tuple[bool, str | None]:
-    """The unit the member may see (None = the bureau); answer and say False when they may not."""
-    member = context.member
-    if member.role is Role.ADMIN:
-        return True, request.unit_code if request.unit_given else None
-    if request.unit_given and request.unit_code != member.unit_code:
-        await message.reply_text(
-            context.t("progress.own_unit_only", unit=views.unit_name(context, member.unit_code))
-        )
-        return False, None
-    return True, member.unit_code
+@dataclass(frozen=True)
+class _Asked:
+    """A /progress or /digest the member may see: where to answer, the year asked for, the scope."""
+
+    message: Message
+    year: int | None
+    unit_code: str | None
 
 
-async def progress(update: Update, context: BotContext) -> None:
-    """Show every indicator of a unit or the bureau: `/progress [unit code] [year]`."""
+async def _asked(update: Update, context: BotContext, *, allow_year: bool) -> _Asked | None:
+    """Read the arguments and apply the unit rule; answer and return None when there is nothing to show."""
     message = update.message
     assert message is not None
-    if context.member.role is Role.OFFICER:
-        await message.reply_text(context.t("progress.officers_use_mine"))
-        return
+    plan, member = context.services.plan, context.member
     try:
-        request = parse_scope(context.args or [], context.services.plan, today=context.today())
+        request = parse_scope(context.args or [], plan, today=context.today(), allow_year=allow_year)
+        unit_code = visible_scope(
+            member.role, member.unit_code, unit_given=request.unit_given, unit_code=request.unit_code
+        )
     except ScopeError:
-        units = ", ".join(context.services.plan.units_by_code)
-        await message.reply_text(context.t("progress.usage", units=units))
-        return
-    allowed, unit_code = await _scope(message, context, request)
-    if not allowed:
+        await message.reply_text(context.t("progress.usage", units=", ".join(plan.units_by_code)))
+        return None
+    except OtherUnitRefused as refused:
+        await message.reply_text(
+            context.t("progress.own_unit_only", unit=views.unit_name(context, refused.own_unit))
+        )
+        return None
+    return _Asked(message, request.year, unit_code)
+
+
+@only(Role.CHIEF, Role.ADMIN, refusal="progress.officers_use_mine")
+async def progress(update: Update, context: BotContext) -> None:
+    """Show every indicator of a unit or the bureau: `/progress [unit code] [year]`."""
+    if (asked := await _asked(update, context, allow_year=True)) is None:
         return
     today = context.today()
     standing = await context.services.progress().standing(
-        unit_code=unit_code, year=request.year or today.year, today=today
+        unit_code=asked.unit_code, year=asked.year or today.year, today=today
     )
-    await message.reply_text(texts(context).standing(standing))
+    await asked.message.reply_text(texts(context).standing(standing))
 
 
+@only(Role.CHIEF, Role.ADMIN, refusal="digest.only_chiefs_and_admins")
 async def digest(update: Update, context: BotContext) -> None:
     """Show the weekly digest the schedule would send today, with its chart: `/digest [unit code]`."""
-    message = update.message
-    assert message is not None
-    member = context.member
-    if member.role is Role.OFFICER:
-        await message.reply_text(context.t("digest.only_chiefs_and_admins"))
+    if (asked := await _asked(update, context, allow_year=False)) is None:
         return
-    try:
-        request = parse_scope(
-            context.args or [], context.services.plan, today=context.today(), allow_year=False
-        )
-    except ScopeError:
-        units = ", ".join(context.services.plan.units_by_code)
-        await message.reply_text(context.t("progress.usage", units=units))
-        return
-    allowed, unit_code = await _scope(message, context, request)
-    if not allowed:
-        return
-    built = await context.services.progress().digest(send_day=context.today(), unit_code=unit_code)
-    rendered = texts(context)
-    await message.reply_text(rendered.digest(built, show_names=member.role is Role.CHIEF))
-    points = [chart_point(row) for row in built.standing.rows]
-    chart = await asyncio.to_thread(draw_chart, points, rendered.chart_text(built.standing))
-    await message.reply_photo(
-        InputFile(chart, filename=CHART_FILENAME), caption=rendered.chart_caption(built)
+    scope, language = asked.unit_code, context.language
+    built = await context.services.progress().digest(send_day=context.today(), unit_code=scope)
+    messages = DigestMessages({scope: built}, context.services.catalog, context.services.plan)
+    show_names = context.member.role is Role.CHIEF
+    await asked.message.reply_text(messages.text(scope, language, show_names=show_names))
+    await asked.message.reply_photo(
+        await messages.photo(scope, language), caption=messages.caption(scope, language)
     )
 
 

@@ -18,6 +18,7 @@ from handlers.access import refuse
 from handlers.context import BotContext
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+"""A PTB callback: CommandHandler and CallbackQueryHandler want a coroutine function."""
 
 
 def only(*roles: Role, refusal: str) -> Callable[[Handler], Handler]:

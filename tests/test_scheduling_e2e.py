@@ -270,7 +270,7 @@ async def test_nothing_today_from_the_reminder_is_recorded(bureau: Harness) -> N
 async def test_an_officer_who_reports_after_planning_is_not_reminded(bureau: Harness) -> None:
     harness, standin = bureau, bureau.standin
     harness.clock.set(taipei("2021-03-09T20:00:00"))
-    await dispatcher(harness).plan_due(harness.clock.now())
+    await dispatcher(harness).record_due_recipients(harness.clock.now())
     await harness.say(502, "/report talks 1")
     mark = len(standin.sent)
     await run_due(harness)
@@ -340,3 +340,24 @@ async def test_officers_registered_after_the_week_are_not_counted_in_its_digest(
     text = digest.plain_text or ""
     assert "每位同仁都有回報" not in text
     assert "尚無登錄的員警" in text
+
+
+async def test_the_digest_a_chief_asks_for_is_the_one_the_schedule_sent_that_week(bureau: Harness) -> None:
+    harness, standin = bureau, bureau.standin
+    harness.clock.set(taipei("2021-03-08T08:00:00"))
+    mark = len(standin.sent)
+    await run_due(harness)
+    scheduled = sent_since(standin, mark, CHIEF_P1)
+    harness.clock.set(taipei("2021-03-10T15:00:00"))  # later the same week: the same week is covered
+    mark = len(standin.sent)
+    standin.send_text(CHIEF_P1, "/digest")
+    await wait_until(lambda: len(sent_since(standin, mark, CHIEF_P1)) == 2, timeout=15)
+    asked = sent_since(standin, mark, CHIEF_P1)
+    assert methods(scheduled) == methods(asked) == ["sendMessage", "sendPhoto"]
+    assert "王警員" in (scheduled[0].plain_text or "")  # the chief's copy names the silent officers
+    assert asked[0].text == scheduled[0].text and asked[0].parse_mode == scheduled[0].parse_mode
+    assert asked[1].caption == scheduled[1].caption and asked[1].caption
+    assert asked[1].photo is not None and asked[1].photo.startswith(b"\x89PNG")
+    assert asked[1].photo == scheduled[1].photo
+    assert scheduled[1].file is not None and asked[1].file is not None
+    assert asked[1].file.filename == scheduled[1].file.filename == "digest.png"

@@ -11,20 +11,25 @@ from bot.core.domain import Language
 from bot.rendering.i18n import Catalog
 
 
-def _short_day(catalog: Catalog, language: Language, day: date) -> str:
+def short_day(catalog: Catalog, language: Language, day: date) -> str:
+    """A date as people read it on a button or in a line: 11/27（五）."""
     weekday = catalog.plain(language, f"common.weekday_{day.weekday()}")
     return catalog.plain(language, "common.short_day", month=day.month, day=day.day, weekday=weekday)
 
 
 def reminder_text(catalog: Catalog, language: Language, day: date) -> str:
     """Ask the officer to report today, or to record that there was nothing."""
-    return catalog.text(language, "reminder.text", day=_short_day(catalog, language, day))
+    return catalog.text(language, "reminder.text", day=short_day(catalog, language, day))
 
 
 def reminder_buttons(catalog: Catalog, language: Language, day: date) -> InlineKeyboardMarkup:
-    """Report now, or record 'nothing to report' for the day (handled by the report flow)."""
+    """Report now, or record 'nothing to report' for the day (handled by the report flow).
+
+    The one builder of this keyboard: the scheduler sends it outside any update, so it needs only
+    the catalog and the recipient's language.
+    """
     start = catalog.plain(language, "report.button_start")
-    nothing = catalog.plain(language, "report.button_nothing", day=_short_day(catalog, language, day))
+    nothing = catalog.plain(language, "report.button_nothing", day=short_day(catalog, language, day))
     return InlineKeyboardMarkup(
         [
             [

@@ -3,7 +3,7 @@
 What is due comes from the clock, the cron settings and the delivery bookkeeping, never from
 APScheduler's memory: the JobQueue only wakes `Dispatcher.run_due` at the cron times (with a
 misfire grace time and coalescing), once right after start-up, and every few minutes as a sweep
-that resumes whatever a failure left pending. A run is planned once with all its recipients; each
+that resumes whatever a failure left pending. A run's recipients are recorded once, all together; each
 message part is recorded right after Telegram accepted it, one message in flight at a time, so a
 restart neither repeats what was recorded nor skips what was not. (A crash in the instant between
 Telegram's answer and that record can repeat one message to one recipient; nothing else can.)
@@ -22,16 +22,12 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from telegram import InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext
 
-from bot.core.digest import Digest
 from bot.core.domain import Language, Role
 from bot.core.records import Delivery, DeliveryKind, NewDelivery
-from bot.core.standing import chart_point
-from bot.rendering.chart import draw_chart
-from bot.rendering.progress_text import ProgressTexts
+from bot.rendering.digest_message import DigestMessages
 from bot.rendering.reminder import reminder_buttons, reminder_text
 from bot.scheduling.cron import parse_cron
 from bot.scheduling.due import DueRun, digest_due, reminder_due
@@ -42,7 +38,6 @@ log = logging.getLogger(__name__)
 MISFIRE_GRACE = timedelta(hours=1)
 SWEEP_INTERVAL = timedelta(minutes=10)
 DIGEST_JOB, REMINDER_JOB, CATCH_UP_JOB, SWEEP_JOB = "digest", "reminder", "catch-up", "sweep"
-CHART_FILENAME = "digest.png"
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 Send = Callable[[Delivery], Awaitable[None]]
@@ -52,31 +47,8 @@ class _Pause(Exception):
     """Stop this fan-out for now; the sweep resumes what is pending."""
 
 
-class _DigestContent:
-    """The week's digests and charts, built once per fan-out and shared by its recipients."""
-
-    def __init__(self, digests: dict[str | None, Digest], services: Services) -> None:
-        self.digests = digests
-        self._services = services
-        self._charts: dict[tuple[str | None, Language], bytes] = {}
-
-    def texts(self, language: Language) -> ProgressTexts:
-        """The renderer for one language."""
-        return ProgressTexts(self._services.catalog, language, self._services.plan)
-
-    async def chart(self, scope: str | None, language: Language) -> bytes:
-        """The PNG chart of a scope in a language, drawn in a worker thread on first use."""
-        key = (scope, language)
-        if key not in self._charts:
-            standing = self.digests[scope].standing
-            points = [chart_point(row) for row in standing.rows]
-            text = self.texts(language).chart_text(standing)
-            self._charts[key] = await asyncio.to_thread(draw_chart, points, text)
-        return self._charts[key]
-
-
 class Dispatcher:
-    """Plans and sends the digest and reminder runs that are due."""
+    """Records the recipients of the digest and reminder runs that are due, and sends to them."""
 
     def __init__(self, application: AnyApplication) -> None:
         self._application = application
@@ -100,16 +72,16 @@ class Dispatcher:
         runs = [digest_due(self.digest_trigger, now, tz), reminder_due(self.reminder_trigger, now, tz)]
         return [run for run in runs if run is not None]
 
-    async def plan_due(self, now: datetime) -> None:
-        """Record the recipients of every due run not planned yet (at start-up, before polling)."""
+    async def record_due_recipients(self, now: datetime) -> None:
+        """Record the recipients of every due run not recorded yet (at start-up, before polling)."""
         for due in self.due(now):
-            await self._plan(due, now)
+            await self._record_recipients(due, now)
 
     async def run_due(self, now: datetime) -> None:
-        """Plan what is due and send what is pending, one run after the other."""
+        """Record who is due what and send what is pending, one run after the other."""
         async with self._lock:
             for due in self.due(now):
-                await self._plan(due, now)
+                await self._record_recipients(due, now)
                 try:
                     await self._fan_out(due)
                 except _Pause:
@@ -119,8 +91,9 @@ class Dispatcher:
         """JobQueue callback: run what is due now."""
         await self.run_due(self._now())
 
-    # ------------------------------------------------------------------ planning
-    async def _plan(self, due: DueRun, now: datetime) -> None:
+    # ------------------------------------------------------------------ recipients
+    async def _record_recipients(self, due: DueRun, now: datetime) -> None:
+        """Fix a due run's recipients once, as they are now; later runs of the same period keep them."""
         deliveries = self.services.repos.deliveries
         if await deliveries.summary(kind=due.kind, period=due.period) is not None:
             return
@@ -176,29 +149,25 @@ class Dispatcher:
     async def _digest_sender(self, due: DueRun, pending: list[Delivery]) -> Send:
         scopes = list(dict.fromkeys(delivery.scope for delivery in pending))
         digests = await self.services.progress().digests(send_day=due.day, unit_codes=scopes)
-        content = _DigestContent(digests, self.services)
+        messages = DigestMessages(digests, self.services.catalog, self.services.plan)
 
         async def send(delivery: Delivery) -> None:
             """Send this week's digest to one recipient."""
-            await self._send_digest(delivery, content)
+            await self._send_digest(delivery, messages)
 
         return send
 
-    async def _send_digest(self, delivery: Delivery, content: _DigestContent) -> None:
+    async def _send_digest(self, delivery: Delivery, messages: DigestMessages) -> None:
         bot = self._application.bot
-        digest = content.digests[delivery.scope]
-        texts = content.texts(delivery.language)
+        scope, language = delivery.scope, delivery.language
         deliveries = self.services.repos.deliveries
         if delivery.parts_sent < 1:
-            await bot.send_message(delivery.chat_id, texts.digest(digest, show_names=delivery.show_names))
+            text = messages.text(scope, language, show_names=delivery.show_names)
+            await bot.send_message(delivery.chat_id, text)
             await deliveries.part_sent(delivery=delivery, parts_sent=1, done=False, now=self._now())
             delivery = replace(delivery, parts_sent=1)
-        chart = await content.chart(delivery.scope, delivery.language)
-        await bot.send_photo(
-            delivery.chat_id,
-            photo=InputFile(chart, filename=CHART_FILENAME),
-            caption=texts.chart_caption(digest),
-        )
+        photo = await messages.photo(scope, language)
+        await bot.send_photo(delivery.chat_id, photo=photo, caption=messages.caption(scope, language))
         await deliveries.part_sent(delivery=delivery, parts_sent=2, done=True, now=self._now())
 
     async def _remind(self, delivery: Delivery) -> None:
@@ -290,6 +259,6 @@ def dispatcher_of(application: AnyApplication) -> Dispatcher:
 
 
 async def on_start(application: AnyApplication) -> None:
-    """Plan every run that came due while the bot was down (called once the database is open)."""
+    """Record the recipients of every run that came due while the bot was down (once the database is open)."""
     dispatcher = dispatcher_of(application)
-    await dispatcher.plan_due(dispatcher.services.clock.now())
+    await dispatcher.record_due_recipients(dispatcher.services.clock.now())
