@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler
 
-from bot.core.domain import Role
 from bot.core.figures import FigureInputError, SetRequest, parse_set
+from bot.core.idempotency import message_key
 from handlers import figure_views
 from handlers.context import AnyHandler, BotContext
+from handlers.filters import PRIVATE
+from handlers.roles import admins_only
 from storage.figures import NewFigure
-
-PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 
 async def figure_line(context: BotContext, request: SetRequest) -> str:
@@ -21,13 +21,11 @@ async def figure_line(context: BotContext, request: SetRequest) -> str:
     return figure_views.progress_line(context, standing.row(request.indicator.id), request.unit_code)
 
 
+@admins_only
 async def set_figure(update: Update, context: BotContext) -> None:
     """Store `/set <indicator> <value> [year] [unit code]` and show the resulting progress line."""
     message = update.message
     assert message is not None
-    if context.member.role is not Role.ADMIN:
-        await message.reply_text(context.t("access.admins_only"))
-        return
     try:
         request = parse_set(list(context.args or []), plan=context.services.plan, today=context.today())
     except FigureInputError as error:
@@ -41,7 +39,7 @@ async def set_figure(update: Update, context: BotContext) -> None:
             unit_code=request.unit_code,
             value=request.value,
             entered_by=context.member.telegram_id,
-            idempotency_key=f"m:{message.chat_id}:{message.message_id}",
+            idempotency_key=message_key(message.chat_id, message.message_id),
         ),
         now=context.services.clock.now(),
     )

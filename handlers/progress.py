@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from telegram import Message, Update
 from telegram.ext import CommandHandler
 
-from bot.core.access import OtherUnitRefused, visible_scope
+from bot.core.access import OtherUnitRefused, sees_officer_names, visible_scope
 from bot.core.arguments import ScopeError, parse_scope
 from bot.core.domain import Role
 from bot.rendering.digest_message import DigestMessages
@@ -73,7 +73,7 @@ async def digest(update: Update, context: BotContext) -> None:
     scope, language = asked.unit_code, context.language
     built = await context.services.progress().digest(send_day=context.today(), unit_code=scope)
     messages = DigestMessages({scope: built}, context.services.catalog, context.services.plan)
-    show_names = context.member.role is Role.CHIEF
+    show_names = sees_officer_names(context.member.role)
     await asked.message.reply_text(messages.text(scope, language, show_names=show_names))
     await asked.message.reply_photo(
         await messages.photo(scope, language), caption=messages.caption(scope, language)

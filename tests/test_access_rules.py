@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.access import OtherUnitRefused, may_see, visible_scope
+from bot.core.access import OtherUnitRefused, digest_scope, may_see, sees_officer_names, visible_scope
 from bot.core.domain import Role
 
 
@@ -24,3 +24,10 @@ def test_anyone_else_sees_only_their_own_unit(role: Role) -> None:
             visible_scope(role, "p2", unit_given=True, unit_code=asked)
         assert refused.value.own_unit == "p2"
     assert may_see(role, "p2", "p2") and not may_see(role, "p2", "p1") and not may_see(role, "p2", None)
+
+
+def test_only_a_chief_reads_names_and_digests_follow_the_role() -> None:
+    assert sees_officer_names(Role.CHIEF)
+    assert not sees_officer_names(Role.ADMIN) and not sees_officer_names(Role.OFFICER)
+    assert digest_scope(Role.CHIEF, "p3") == "p3"
+    assert digest_scope(Role.ADMIN, "p3") is None

@@ -1,4 +1,5 @@
-"""Who may see which unit: one rule for /progress, /digest, /export and group subscriptions."""
+"""Who may see which unit, and whose names: one rule each for /progress, /digest, /export, the
+scheduled digest and group subscriptions."""
 
 from __future__ import annotations
 
@@ -30,3 +31,16 @@ def visible_scope(role: Role, own_unit: str, *, unit_given: bool, unit_code: str
     if unit_given and not may_see(role, own_unit, unit_code):
         raise OtherUnitRefused(own_unit)
     return own_unit
+
+
+def sees_officer_names(role: Role) -> bool:
+    """Only a chief, in a private chat, reads the names of officers who reported nothing.
+
+    Admins read the bureau's counts per unit; a group chat never gets names.
+    """
+    return role is Role.CHIEF
+
+
+def digest_scope(role: Role, own_unit: str) -> str | None:
+    """Whose weekly digest a member receives: a chief their unit's, an admin the bureau's."""
+    return own_unit if role is Role.CHIEF else None

@@ -25,6 +25,7 @@ from typing import Any
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext
 
+from bot.core.access import digest_scope, sees_officer_names
 from bot.core.domain import Language, Role
 from bot.core.records import Delivery, DeliveryKind, NewDelivery
 from bot.rendering.digest_message import DigestMessages
@@ -114,12 +115,10 @@ class Dispatcher:
             language = member.language or Language.ZH
             if not member.active:
                 continue
-            if member.role is Role.CHIEF:
-                recipients.append(
-                    NewDelivery(member.telegram_id, member.telegram_id, member.unit_code, language, True)
-                )
-            elif member.role is Role.ADMIN:
-                recipients.append(NewDelivery(member.telegram_id, member.telegram_id, None, language, False))
+            if member.role in (Role.CHIEF, Role.ADMIN):
+                scope = digest_scope(member.role, member.unit_code)
+                names = sees_officer_names(member.role)
+                recipients.append(NewDelivery(member.telegram_id, member.telegram_id, scope, language, names))
         for subscription in await repos.subscriptions.all():
             recipients.append(
                 NewDelivery(subscription.chat_id, None, subscription.unit_code, subscription.language, False)
