@@ -74,11 +74,6 @@ class Database:
                     await connection.close()
             self._reader = self._writer = None
 
-    @property
-    def schema_version(self) -> int:
-        """Highest migration number this code knows."""
-        return max(version for version, _, _ in _migrations())
-
     async def _migrate(self, connection: aiosqlite.Connection) -> None:
         async with connection.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()

@@ -155,11 +155,6 @@ class FigureRepo:
         assert entry is not None
         return FigureSaved(entry, previous, created=True)
 
-    async def latest(self, *, indicator: str, year: int, unit_code: str | None) -> FigureEntry | None:
-        """The figure that counts for an indicator, year and unit (None = the bureau)."""
-        async with self._db.read() as connection:
-            return await _latest(connection, indicator, year, unit_code)
-
     async def history(self, *, indicator: str, year: int, unit_code: str | None) -> list[FigureEntry]:
         """Every version of a figure, newest first."""
         async with (

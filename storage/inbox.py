@@ -22,14 +22,6 @@ class InboxItem:
     writes: int
 
 
-@dataclass(frozen=True, slots=True)
-class InboxCounts:
-    """How many stored updates are waiting and how many are done."""
-
-    pending: int
-    done: int
-
-
 class InboxRepo:
     """Reads and writes the inbox tables."""
 
@@ -89,13 +81,3 @@ class InboxRepo:
                 "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (done_before.isoformat(),)
             )
             return cursor.rowcount
-
-    async def counts(self) -> InboxCounts:
-        """How many stored updates wait and how many are done."""
-        async with self._db.read() as connection:
-            async with connection.execute(
-                "SELECT COUNT(*) - COUNT(done_at), COUNT(done_at) FROM inbox"
-            ) as cursor:
-                row = await cursor.fetchone()
-        assert row is not None
-        return InboxCounts(pending=int(row[0]), done=int(row[1]))

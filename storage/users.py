@@ -198,14 +198,6 @@ class UserRepo:
             after = await fetch_member(connection, telegram_id)
         return MemberChange(Change.CHANGED, before, after)
 
-    async def active_admins(self) -> list[Member]:
-        """Every active admin."""
-        async with self._db.read() as connection:
-            async with connection.execute(
-                f"SELECT {_COLUMNS} FROM users WHERE role = 'admin' AND active = 1 ORDER BY telegram_id"
-            ) as cursor:
-                return [member_from_row(row) async for row in cursor]
-
 
 def _same_standing(member: Member) -> Standing:
     """Moving a member keeps their role and whether they are active."""
