@@ -3,7 +3,8 @@
 Used to build years of simulated history quickly (demo, benchmarks). Each call is one
 `db.write()` transaction per chunk, and every row it adds gets its audit row, as when the
 bot stores a report or registers a user one at a time. Reports get the idempotency key
-`bulk:<id>`, which no Telegram message can produce.
+`bulk:<id>`, which no Telegram message can produce; a report loaded with `voided_at` is
+voided by its officer in the same transaction, audited like a correction.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
 from typing import TypeVar
+
+import aiosqlite
 
 from bot.core.domain import Language, Role
 from storage import audit
@@ -47,6 +50,11 @@ class LoadedReport:
     count: int
     received_at: datetime
     note: str | None = None
+    voided_at: datetime | None = None
+
+
+VOID_REASON = "bulk"
+"""The reason stored with the voids of bulk-loaded reports."""
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -146,5 +154,32 @@ class BulkLoader:
                         for offset, r in enumerate(chunk)
                     ),
                 )
+                await _void(connection, [(first + offset, r) for offset, r in enumerate(chunk)])
             added += len(chunk)
         return added
+
+
+async def _void(connection: aiosqlite.Connection, reports: Sequence[tuple[int, LoadedReport]]) -> None:
+    """Void, with their audit rows, the reports loaded with `voided_at` (caller's transaction)."""
+    voided = [(report_id, r, r.voided_at) for report_id, r in reports if r.voided_at is not None]
+    await connection.executemany(
+        "INSERT INTO report_voids (report_id, voided_at, voided_by, reason) VALUES (?, ?, ?, ?)",
+        [
+            (report_id, at.astimezone(UTC).isoformat(), r.officer_id, VOID_REASON)
+            for report_id, r, at in voided
+        ],
+    )
+    await audit.record_many(
+        connection,
+        (
+            audit.AuditEntry(
+                at=at,
+                actor_id=r.officer_id,
+                action="report.void",
+                subject=f"report:{report_id}",
+                old="valid",
+                new={"reason": VOID_REASON, "via": "bulk"},
+            )
+            for report_id, r, at in voided
+        ),
+    )
