@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.database import Database
+from storage.database import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +22,8 @@ class InboxItem:
     writes: int
 
 
-class InboxRepo:
+class InboxRepo(Repository):
     """Reads and writes the inbox tables."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def store(
         self, *, updates: Sequence[tuple[int, str]], next_offset: int | None, now: datetime
