@@ -15,47 +15,65 @@ import argparse
 import asyncio
 import random
 import statistics
-import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import perf_counter
 from zoneinfo import ZoneInfo
 
-from bot.core.domain import Language
+from bot.core.domain import NOTHING_TO_REPORT, Language, Role
 from bot.core.plan import load_plan
 from bot.core.progress_data import ProgressData
 from bot.core.standing import chart_point
 from bot.rendering.chart import draw_chart
 from bot.rendering.i18n import Catalog
 from bot.rendering.progress_text import ProgressTexts
+from storage.bulk import BulkLoader, LoadedReport, NewMember
 from storage.database import Database
 from storage.progress import ProgressRepo
-from storage.synthetic import SyntheticMember, SyntheticReport, load_members, load_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 TZ = ZoneInfo("Asia/Taipei")
 FIRST_DAY, LAST_DAY = date(2018, 1, 1), date(2021, 12, 19)
 SEND_DAY = date(2021, 12, 20)
+REGISTERED_AT = datetime.combine(FIRST_DAY, time(8, 0), tzinfo=TZ)
+REPORTED_AT, VOIDED_AT = time(21, 0), time(22, 0)
 UNIT_WEIGHTS = {"hq": 1, "p1": 3, "p2": 3, "p3": 3, "p4": 3, "cid": 2, "traffic": 2, "security": 1,
                 "women_children": 1, "juvenile": 1}  # fmt: skip
 INDICATORS = ("dui", "dui", "dui", "prevention_talks", "protection_order", "domestic_violence", "trafficking")
 
 
-def members(officers: int, rng: random.Random) -> list[SyntheticMember]:
+def member(telegram_id: int, name: str, unit_code: str, role: Role) -> NewMember:
+    """A user registered on the first day of the history."""
+    return NewMember(telegram_id, name, unit_code, role, registered_at=REGISTERED_AT)
+
+
+def members(officers: int, rng: random.Random) -> list[NewMember]:
     """Officers spread over the units by size, and one chief per unit."""
     units = list(UNIT_WEIGHTS)
     weights = list(UNIT_WEIGHTS.values())
     people = [
-        SyntheticMember(10_000 + i, f"警員{i:04d}", rng.choices(units, weights)[0], "officer")
+        member(10_000 + i, f"警員{i:04d}", rng.choices(units, weights)[0], Role.OFFICER)
         for i in range(officers)
     ]
-    people += [SyntheticMember(90_000 + i, f"主管{i}", unit, "chief") for i, unit in enumerate(units)]
+    people += [member(90_000 + i, f"主管{i}", unit, Role.CHIEF) for i, unit in enumerate(units)]
     return people
 
 
-def reports(people: list[SyntheticMember], rng: random.Random) -> Iterator[SyntheticReport]:
+def report(
+    officer: NewMember, indicator: str, day: date, count: int, *, voided: bool = False
+) -> LoadedReport:
+    """A report received in the evening of its day, voided an hour later when `voided`."""
+    received = datetime.combine(day, REPORTED_AT, tzinfo=TZ)
+    voided_at = datetime.combine(day, VOIDED_AT, tzinfo=TZ) if voided else None
+    return LoadedReport(
+        officer.telegram_id, officer.unit_code, indicator, day, count, received, voided_at=voided_at
+    )
+
+
+def reports(people: list[NewMember], rng: random.Random) -> Iterator[LoadedReport]:
     """Every officer's reports day by day: mostly one or two counts, some 'nothing', some silence."""
-    officers = [p for p in people if p.role == "officer"]
+    officers = [p for p in people if p.role is Role.OFFICER]
     day = FIRST_DAY
     while day <= LAST_DAY:
         for officer in officers:
@@ -63,13 +81,11 @@ def reports(people: list[SyntheticMember], rng: random.Random) -> Iterator[Synth
             if roll < 0.15:
                 continue
             if roll < 0.30:
-                yield SyntheticReport(officer.telegram_id, officer.unit_code, "nothing", day, 0)
+                yield report(officer, NOTHING_TO_REPORT, day, 0)
                 continue
             for _ in range(rng.choice((1, 1, 2))):
-                yield SyntheticReport(
-                    officer.telegram_id, officer.unit_code, rng.choice(INDICATORS), day, rng.randint(0, 4),
-                    voided=rng.random() < 0.02,
-                )  # fmt: skip
+                indicator, count = rng.choice(INDICATORS), rng.randint(0, 4)
+                yield report(officer, indicator, day, count, voided=rng.random() < 0.02)
         day += timedelta(days=1)
 
 
@@ -78,13 +94,13 @@ async def generate(path: Path, officers: int) -> None:
     rng = random.Random(107)
     db = Database(path)
     await db.open()
-    now = datetime(2021, 12, 20, tzinfo=UTC)
     people = members(officers, rng)
-    started = time.perf_counter()
-    await load_members(db, members=people, now=now)
-    count = await load_reports(db, reports=reports(people, rng), now=now)
+    started = perf_counter()
+    loader = BulkLoader(db)
+    await loader.add_members(members=people, actor_id=None)
+    count = await loader.add_reports(reports=reports(people, rng))
     await db.close()
-    print(f"generated {count:,} reports for {officers:,} officers in {time.perf_counter() - started:.0f} s")
+    print(f"generated {count:,} reports for {officers:,} officers in {perf_counter() - started:.0f} s")
 
 
 def summary(label: str, samples: list[float]) -> None:
@@ -106,17 +122,17 @@ async def measure(path: Path, rounds: int) -> None:
     build, render, remind = [], [], []
     texts = {language: ProgressTexts(catalog, language, plan) for language in Language}
     for _ in range(rounds):
-        started = time.perf_counter()
+        started = perf_counter()
         digests = await data.digests(send_day=SEND_DAY, unit_codes=scopes)
-        build.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        build.append(perf_counter() - started)
+        started = perf_counter()
         for digest in digests.values():
             for rendered in texts.values():
                 rendered.digest(digest, show_names=True)
-        render.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        render.append(perf_counter() - started)
+        started = perf_counter()
         await repo.officers_to_remind(day=LAST_DAY)
-        remind.append(time.perf_counter() - started)
+        remind.append(perf_counter() - started)
     summary(f"build all {len(scopes)} digests (3 reads + pure building)", build)
     summary(f"render all {len(scopes)} digests in 2 languages", render)
     summary("reminder recipients for one day", remind)
@@ -125,9 +141,9 @@ async def measure(path: Path, rounds: int) -> None:
     draw_chart(points, texts[Language.ZH].chart_text(standing))
     charts = []
     for _ in range(5):
-        started = time.perf_counter()
+        started = perf_counter()
         draw_chart(points, texts[Language.ZH].chart_text(standing))
-        charts.append(time.perf_counter() - started)
+        charts.append(perf_counter() - started)
     summary("one chart (after the first)", charts)
     await db.close()
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
 from bot.core.records import LoggedChange
-from storage.database import Database
+from storage.database import Database, Repository
+
+_INSERT = "INSERT INTO audit (at, actor_id, action, subject, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)"
 
 
 def _encode(value: object) -> str | None:
@@ -21,26 +24,9 @@ def _encode(value: object) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-async def record(
-    connection: aiosqlite.Connection,
-    *,
-    at: datetime,
-    actor_id: int | None,
-    action: str,
-    subject: str | None = None,
-    old: object = None,
-    new: object = None,
-) -> None:
-    """Append an audit row inside the caller's transaction."""
-    await connection.execute(
-        "INSERT INTO audit (at, actor_id, action, subject, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
-        (at.isoformat(), actor_id, action, subject, _encode(old), _encode(new)),
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
-    """One audit row, for writing many at once (bulk loads)."""
+    """One audit row."""
 
     at: datetime
     actor_id: int | None
@@ -49,23 +35,52 @@ class AuditEntry:
     old: object = None
     new: object = None
 
+    def values(self) -> tuple[str, int | None, str, str | None, str | None, str | None]:
+        """The row's columns as stored."""
+        return (
+            self.at.isoformat(),
+            self.actor_id,
+            self.action,
+            self.subject,
+            _encode(self.old),
+            _encode(self.new),
+        )
+
 
 async def record_many(connection: aiosqlite.Connection, entries: Iterable[AuditEntry]) -> None:
-    """Append many audit rows inside the caller's transaction."""
-    await connection.executemany(
-        "INSERT INTO audit (at, actor_id, action, subject, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (e.at.isoformat(), e.actor_id, e.action, e.subject, _encode(e.old), _encode(e.new))
-            for e in entries
-        ),
-    )
+    """Append many audit rows inside the caller's transaction (bulk loads)."""
+    await connection.executemany(_INSERT, (entry.values() for entry in entries))
 
 
-class AuditRepo:
-    """Reads the audit trail (rows are written by `record` inside each change's transaction)."""
+@dataclass(frozen=True, slots=True)
+class Recorder:
+    """Appends the audit rows of one write transaction: its connection, its time, its actor."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    connection: aiosqlite.Connection
+    at: datetime
+    actor_id: int | None
+
+    async def __call__(self, action: str, subject: str, *, old: object = None, new: object = None) -> None:
+        """Append one audit row inside the transaction."""
+        entry = AuditEntry(self.at, self.actor_id, action, subject, old, new)
+        await self.connection.execute(_INSERT, entry.values())
+
+
+@asynccontextmanager
+async def write(
+    db: Database, *, at: datetime, actor_id: int | None
+) -> AsyncIterator[tuple[aiosqlite.Connection, Recorder]]:
+    """Run the block as one `db.write()` transaction, with a recorder for its audit rows.
+
+    The change and its audit rows commit together or not at all; a block that returns before
+    recording (nothing to change, an idempotent repeat) writes no audit row.
+    """
+    async with db.write() as connection:
+        yield connection, Recorder(connection, at, actor_id)
+
+
+class AuditRepo(Repository):
+    """Reads the audit trail (rows are written through `write`, in each change's own transaction)."""
 
     async def latest(self, *, limit: int) -> list[LoggedChange]:
         """The newest `limit` rows, newest first, with the actor's name."""

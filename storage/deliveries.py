@@ -14,8 +14,8 @@ import aiosqlite
 
 from bot.core.domain import Language
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus, NewDelivery, RunSummary
-from storage import audit
-from storage.database import Database
+from storage import audit, rows
+from storage.database import Repository
 
 _COLUMNS = (
     "kind, period, chat_id, recipient_id, scope, language, show_names, status, parts_sent, attempts,"
@@ -24,32 +24,35 @@ _COLUMNS = (
 _MAX_ERROR = 200
 
 
-def _delivery_from_row(row: aiosqlite.Row) -> Delivery:
-    return Delivery(
-        kind=DeliveryKind(row["kind"]),
-        period=row["period"],
-        chat_id=row["chat_id"],
-        recipient_id=row["recipient_id"],
-        scope=row["scope"],
-        language=Language(row["language"]),
-        show_names=bool(row["show_names"]),
-        status=DeliveryStatus(row["status"]),
-        parts_sent=row["parts_sent"],
-        attempts=row["attempts"],
-        error=row["error"],
-        updated_at=datetime.fromisoformat(row["updated_at"]),
+_RUN = f"SELECT {_COLUMNS} FROM deliveries WHERE kind = ? AND period = ?"
+"""The recipients of one run."""
+
+_delivery_from_row = rows.mapper(
+    Delivery,
+    kind=DeliveryKind,
+    language=Language,
+    show_names=bool,
+    status=DeliveryStatus,
+    updated_at=datetime.fromisoformat,
+)
+
+
+def _subject(delivery: Delivery) -> str:
+    return f"{delivery.kind.value}:{delivery.period}:{delivery.chat_id}"
+
+
+async def _set(
+    connection: aiosqlite.Connection, delivery: Delivery, sets: str, values: tuple[object, ...], now: datetime
+) -> None:
+    """Update the delivery's row: `sets` with its values, and the time of the change."""
+    await connection.execute(
+        f"UPDATE deliveries SET {sets}, updated_at = ? WHERE kind = ? AND period = ? AND chat_id = ?",
+        (*values, now.isoformat(), delivery.kind.value, delivery.period, delivery.chat_id),
     )
 
 
-def _subject(kind: DeliveryKind, period: str, chat_id: int) -> str:
-    return f"{kind.value}:{period}:{chat_id}"
-
-
-class DeliveryRepo:
+class DeliveryRepo(Repository):
     """Plans runs and records, per recipient, what was sent."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def plan(
         self,
@@ -65,7 +68,7 @@ class DeliveryRepo:
         for recipient in recipients:
             first.setdefault(recipient.chat_id, recipient)
         unique = list(first.values())
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=None) as (connection, audited):
             cursor = await connection.execute(
                 "INSERT OR IGNORE INTO delivery_runs (kind, period, due_at, planned_at, recipients)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -90,38 +93,22 @@ class DeliveryRepo:
                     for r in unique
                 ],
             )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=None,
-                action="delivery.plan",
-                subject=f"{kind.value}:{period}",
-                new={"due_at": due_at.isoformat(), "recipients": len(unique)},
-            )
+            new = {"due_at": due_at.isoformat(), "recipients": len(unique)}
+            await audited("delivery.plan", f"{kind.value}:{period}", new=new)
         return True
 
     async def pending(self, *, kind: DeliveryKind, period: str) -> list[Delivery]:
         """Recipients of the run still waiting for (part of) their message, in planned order."""
-        async with (
-            self._db.read() as connection,
-            connection.execute(
-                f"SELECT {_COLUMNS} FROM deliveries WHERE kind = ? AND period = ? AND status = 'pending'"
-                " ORDER BY rowid",
-                (kind.value, period),
-            ) as cursor,
-        ):
-            return [_delivery_from_row(row) async for row in cursor]
+        query = _RUN + " AND status = 'pending' ORDER BY rowid"
+        async with self._db.read() as connection:
+            return await rows.every(connection, query, (kind.value, period), _delivery_from_row)
 
     async def all(self, *, kind: DeliveryKind, period: str) -> list[Delivery]:
         """Every recipient of the run, in planned order."""
-        async with (
-            self._db.read() as connection,
-            connection.execute(
-                f"SELECT {_COLUMNS} FROM deliveries WHERE kind = ? AND period = ? ORDER BY rowid",
-                (kind.value, period),
-            ) as cursor,
-        ):
-            return [_delivery_from_row(row) async for row in cursor]
+        async with self._db.read() as connection:
+            return await rows.every(
+                connection, _RUN + " ORDER BY rowid", (kind.value, period), _delivery_from_row
+            )
 
     async def summary(self, *, kind: DeliveryKind, period: str) -> RunSummary | None:
         """The run with its recipients counted by status; None if it was never planned."""
@@ -161,76 +148,58 @@ class DeliveryRepo:
 
     async def unreachable(self, *, delivery: Delivery, error: str, now: datetime) -> None:
         """Record that the recipient cannot be reached (blocked the bot, chat gone)."""
-        await self._update(
-            delivery,
-            action="delivery.unreachable",
-            sets="status = 'unreachable', attempts = attempts + 1, error = ?",
-            values=(error[:_MAX_ERROR],),
-            new={"status": "unreachable", "error": error[:_MAX_ERROR]},
-            now=now,
+        sets = "status = 'unreachable', attempts = attempts + 1, error = ?"
+        await self._noted(
+            delivery, "delivery.unreachable", sets, DeliveryStatus.UNREACHABLE, ("error", error), now
         )
 
     async def skipped(self, *, delivery: Delivery, reason: str, now: datetime) -> None:
         """Record that the message is no longer needed (reported meanwhile, away, duplicate chat)."""
-        await self._update(
-            delivery,
-            action="delivery.skipped",
-            sets="status = 'skipped', error = ?",
-            values=(reason[:_MAX_ERROR],),
-            new={"status": "skipped", "reason": reason[:_MAX_ERROR]},
-            now=now,
-        )
+        sets = "status = 'skipped', error = ?"
+        await self._noted(delivery, "delivery.skipped", sets, DeliveryStatus.SKIPPED, ("reason", reason), now)
 
     async def failed_attempt(self, *, delivery: Delivery, error: str, now: datetime) -> None:
         """Record a transient failure; the recipient stays pending for the next attempt."""
-        await self._update(
-            delivery,
-            action="delivery.failed_attempt",
-            sets="attempts = attempts + 1, error = ?",
-            values=(error[:_MAX_ERROR],),
-            new={"status": "pending", "error": error[:_MAX_ERROR]},
-            now=now,
+        sets = "attempts = attempts + 1, error = ?"
+        await self._noted(
+            delivery, "delivery.failed_attempt", sets, DeliveryStatus.PENDING, ("error", error), now
         )
 
     async def move_chat(self, *, delivery: Delivery, new_chat_id: int, now: datetime) -> Delivery | None:
         """Point a pending delivery at a group's new (supergroup) id; None if that chat has one already."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=None) as (connection, audited):
             async with connection.execute(
                 "SELECT 1 FROM deliveries WHERE kind = ? AND period = ? AND chat_id = ?",
                 (delivery.kind.value, delivery.period, new_chat_id),
             ) as cursor:
                 taken = await cursor.fetchone() is not None
             if taken:
-                await connection.execute(
-                    "UPDATE deliveries SET status = 'skipped', error = ?, updated_at = ?"
-                    " WHERE kind = ? AND period = ? AND chat_id = ?",
-                    (f"migrated to {new_chat_id}", now.isoformat(), delivery.kind.value, delivery.period,
-                     delivery.chat_id),
-                )  # fmt: skip
+                reason = f"migrated to {new_chat_id}"
+                await _set(connection, delivery, "status = 'skipped', error = ?", (reason,), now)
             else:
-                await connection.execute(
-                    "UPDATE deliveries SET chat_id = ?, updated_at = ?"
-                    " WHERE kind = ? AND period = ? AND chat_id = ?",
-                    (new_chat_id, now.isoformat(), delivery.kind.value, delivery.period, delivery.chat_id),
-                )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=None,
-                action="delivery.migrated",
-                subject=_subject(delivery.kind, delivery.period, delivery.chat_id),
-                old={"chat": delivery.chat_id},
-                new={"chat": new_chat_id, "duplicate": taken},
-            )
+                await _set(connection, delivery, "chat_id = ?", (new_chat_id,), now)
+            new = {"chat": new_chat_id, "duplicate": taken}
+            await audited("delivery.migrated", _subject(delivery), old={"chat": delivery.chat_id}, new=new)
             if taken:
                 return None
-            async with connection.execute(
-                f"SELECT {_COLUMNS} FROM deliveries WHERE kind = ? AND period = ? AND chat_id = ?",
-                (delivery.kind.value, delivery.period, new_chat_id),
-            ) as cursor:
-                row = await cursor.fetchone()
-        assert row is not None
-        return _delivery_from_row(row)
+            params = (delivery.kind.value, delivery.period, new_chat_id)
+            moved = await rows.one(connection, _RUN + " AND chat_id = ?", params, _delivery_from_row)
+        assert moved is not None
+        return moved
+
+    async def _noted(
+        self,
+        delivery: Delivery,
+        action: str,
+        sets: str,
+        status: DeliveryStatus,
+        why: tuple[str, str],
+        now: datetime,
+    ) -> None:
+        """Store why (`error` or `reason`, and its text cut short) in the error column `sets` binds."""
+        key, text = why[0], why[1][:_MAX_ERROR]
+        new: dict[str, object] = {"status": status.value, key: text}
+        await self._update(delivery, action=action, sets=sets, values=(text,), new=new, now=now)
 
     async def _update(
         self,
@@ -242,17 +211,7 @@ class DeliveryRepo:
         new: dict[str, object],
         now: datetime,
     ) -> None:
-        async with self._db.write() as connection:
-            await connection.execute(
-                f"UPDATE deliveries SET {sets}, updated_at = ? WHERE kind = ? AND period = ? AND chat_id = ?",
-                (*values, now.isoformat(), delivery.kind.value, delivery.period, delivery.chat_id),
-            )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=None,
-                action=action,
-                subject=_subject(delivery.kind, delivery.period, delivery.chat_id),
-                old={"status": delivery.status.value, "parts_sent": delivery.parts_sent},
-                new=new,
-            )
+        async with audit.write(self._db, at=now, actor_id=None) as (connection, audited):
+            await _set(connection, delivery, sets, values, now)
+            old = {"status": delivery.status.value, "parts_sent": delivery.parts_sent}
+            await audited(action, _subject(delivery), old=old, new=new)

@@ -12,8 +12,8 @@ from bot.core.domain import NOTHING_TO_REPORT
 from bot.core.figures import FigureValue, actuals_from
 from bot.core.plan import Measure
 from bot.core.progress import Actuals
-from storage import audit
-from storage.database import Database
+from storage import audit, rows
+from storage.database import Repository
 
 _COLUMNS = "id, indicator, measure, year, unit_code, value, denominator, entered_by, entered_at, supersedes"
 _VALID_REPORTS = (
@@ -23,8 +23,8 @@ _VALID_REPORTS = (
 
 
 @dataclass(frozen=True, slots=True)
-class NewFigure:
-    """A figure about to be entered."""
+class Figure:
+    """A figure as an admin enters it: its indicator, year and unit (None = the bureau), and value."""
 
     indicator: str
     measure: Measure
@@ -32,20 +32,20 @@ class NewFigure:
     unit_code: str | None
     value: FigureValue
     entered_by: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewFigure(Figure):
+    """A figure about to be entered."""
+
     idempotency_key: str
 
 
 @dataclass(frozen=True, slots=True)
-class FigureEntry:
+class FigureEntry(Figure):
     """One stored version of a figure."""
 
     id: int
-    indicator: str
-    measure: Measure
-    year: int
-    unit_code: str | None
-    value: FigureValue
-    entered_by: int
     entered_at: datetime
     supersedes: int | None
 
@@ -74,57 +74,46 @@ def _entry_from_row(row: aiosqlite.Row) -> FigureEntry:
     )
 
 
-def _subject(indicator: str, year: int, unit_code: str | None) -> str:
-    return f"figure:{indicator}:{year}:{unit_code or 'bureau'}"
+def _subject(figure: Figure) -> str:
+    return f"figure:{figure.indicator}:{figure.year}:{figure.unit_code or 'bureau'}"
 
 
 def _year_bounds(year: int) -> tuple[str, str]:
     return f"{year:04d}-01-01", f"{year:04d}-12-31"
 
 
-async def _latest(
-    connection: aiosqlite.Connection, indicator: str, year: int, unit_code: str | None
-) -> FigureEntry | None:
-    async with connection.execute(
-        f"SELECT {_COLUMNS} FROM admin_figures WHERE indicator = ? AND year = ? AND unit_code IS ?"
-        " ORDER BY id DESC LIMIT 1",
-        (indicator, year, unit_code),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _entry_from_row(row) if row else None
+_VERSIONS = (
+    f"SELECT {_COLUMNS} FROM admin_figures"
+    " WHERE indicator = ? AND year = ? AND unit_code IS ? ORDER BY id DESC"
+)
+"""Every version of one figure, newest first."""
 
 
-async def _by_key(connection: aiosqlite.Connection, key: str) -> FigureEntry | None:
-    async with connection.execute(
-        f"SELECT {_COLUMNS} FROM admin_figures WHERE idempotency_key = ?", (key,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _entry_from_row(row) if row else None
+async def _latest(connection: aiosqlite.Connection, figure: Figure) -> FigureEntry | None:
+    """The version of the figure that counts now."""
+    params = (figure.indicator, figure.year, figure.unit_code)
+    return await rows.one(connection, _VERSIONS + " LIMIT 1", params, _entry_from_row)
 
 
-async def _by_id(connection: aiosqlite.Connection, entry_id: int | None) -> FigureEntry | None:
-    if entry_id is None:
+async def _where(connection: aiosqlite.Connection, column: str, value: object) -> FigureEntry | None:
+    """The entry whose `column` (id or idempotency key) holds the value; None for a None value."""
+    if value is None:
         return None
-    async with connection.execute(
-        f"SELECT {_COLUMNS} FROM admin_figures WHERE id = ?", (entry_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _entry_from_row(row) if row else None
+    query = f"SELECT {_COLUMNS} FROM admin_figures WHERE {column} = ?"
+    return await rows.one(connection, query, (value,), _entry_from_row)
 
 
-class FigureRepo:
+class FigureRepo(Repository):
     """Reads and appends admin figures; the latest entry of a key is the one that counts."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def set(self, *, figure: NewFigure, now: datetime) -> FigureSaved:
         """Append a figure that supersedes the latest one for its key; audit old and new."""
-        async with self._db.write() as connection:
-            existing = await _by_key(connection, figure.idempotency_key)
+        async with audit.write(self._db, at=now, actor_id=figure.entered_by) as (connection, audited):
+            existing = await _where(connection, "idempotency_key", figure.idempotency_key)
             if existing is not None:
-                return FigureSaved(existing, await _by_id(connection, existing.supersedes), created=False)
-            previous = await _latest(connection, figure.indicator, figure.year, figure.unit_code)
+                superseded = await _where(connection, "id", existing.supersedes)
+                return FigureSaved(existing, superseded, created=False)
+            previous = await _latest(connection, figure)
             denominator = figure.value.denominator
             cursor = await connection.execute(
                 "INSERT INTO admin_figures (indicator, measure, year, unit_code, value, denominator,"
@@ -142,35 +131,16 @@ class FigureRepo:
                     figure.idempotency_key,
                 ),
             )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=figure.entered_by,
-                action="figure.set",
-                subject=_subject(figure.indicator, figure.year, figure.unit_code),
-                old=previous.value.text() if previous else None,
-                new=figure.value.text(),
-            )
-            entry = await _by_id(connection, cursor.lastrowid)
+            old = previous.value.text() if previous else None
+            await audited("figure.set", _subject(figure), old=old, new=figure.value.text())
+            entry = await _where(connection, "id", cursor.lastrowid)
         assert entry is not None
         return FigureSaved(entry, previous, created=True)
 
-    async def latest(self, *, indicator: str, year: int, unit_code: str | None) -> FigureEntry | None:
-        """The figure that counts for an indicator, year and unit (None = the bureau)."""
-        async with self._db.read() as connection:
-            return await _latest(connection, indicator, year, unit_code)
-
     async def history(self, *, indicator: str, year: int, unit_code: str | None) -> list[FigureEntry]:
         """Every version of a figure, newest first."""
-        async with (
-            self._db.read() as connection,
-            connection.execute(
-                f"SELECT {_COLUMNS} FROM admin_figures WHERE indicator = ? AND year = ? AND unit_code IS ?"
-                " ORDER BY id DESC",
-                (indicator, year, unit_code),
-            ) as cursor,
-        ):
-            return [_entry_from_row(row) async for row in cursor]
+        async with self._db.read() as connection:
+            return await rows.every(connection, _VERSIONS, (indicator, year, unit_code), _entry_from_row)
 
     async def actuals_for(self, *, year: int, unit_code: str | None) -> dict[str, Actuals]:
         """Indicator id -> Actuals filled from the latest entries for the year and unit.

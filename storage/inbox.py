@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.database import Database
+from storage.database import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,19 +22,8 @@ class InboxItem:
     writes: int
 
 
-@dataclass(frozen=True, slots=True)
-class InboxCounts:
-    """How many stored updates are waiting and how many are done."""
-
-    pending: int
-    done: int
-
-
-class InboxRepo:
+class InboxRepo(Repository):
     """Reads and writes the inbox tables."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def store(
         self, *, updates: Sequence[tuple[int, str]], next_offset: int | None, now: datetime
@@ -89,13 +78,3 @@ class InboxRepo:
                 "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (done_before.isoformat(),)
             )
             return cursor.rowcount
-
-    async def counts(self) -> InboxCounts:
-        """How many stored updates wait and how many are done."""
-        async with self._db.read() as connection:
-            async with connection.execute(
-                "SELECT COUNT(*) - COUNT(done_at), COUNT(done_at) FROM inbox"
-            ) as cursor:
-                row = await cursor.fetchone()
-        assert row is not None
-        return InboxCounts(pending=int(row[0]), done=int(row[1]))

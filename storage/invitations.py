@@ -9,9 +9,9 @@ import aiosqlite
 
 from bot.core.domain import Language, Role
 from bot.core.records import Invitation, Member
-from storage import audit
-from storage.database import Database
-from storage.users import fetch_member
+from storage import audit, rows
+from storage.database import Repository
+from storage.users import INSERT, NewMember, fetch_member
 
 
 class Redemption(StrEnum):
@@ -22,28 +22,25 @@ class Redemption(StrEnum):
     INVALID = "invalid"
 
 
-def _invitation_from_row(row: aiosqlite.Row) -> Invitation:
-    def when(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value else None
+_invitation_from_row = rows.mapper(
+    Invitation,
+    role=Role,
+    created_at=datetime.fromisoformat,
+    expires_at=datetime.fromisoformat,
+    used_at=rows.optional(datetime.fromisoformat),
+    revoked_at=rows.optional(datetime.fromisoformat),
+)
 
-    return Invitation(
-        code=row["code"],
-        unit_code=row["unit_code"],
-        role=Role(row["role"]),
-        created_by=row["created_by"],
-        created_at=datetime.fromisoformat(row["created_at"]),
-        expires_at=datetime.fromisoformat(row["expires_at"]),
-        used_by=row["used_by"],
-        used_at=when(row["used_at"]),
-        revoked_at=when(row["revoked_at"]),
+
+async def _fetch(connection: aiosqlite.Connection, column: str, value: str) -> Invitation | None:
+    """The invitation whose `column` (code or idempotency key) holds the value."""
+    return await rows.one(
+        connection, f"SELECT * FROM invitations WHERE {column} = ?", (value,), _invitation_from_row
     )
 
 
-class InvitationRepo:
+class InvitationRepo(Repository):
     """Reads and writes invitations; redeeming one registers a user."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def create(
         self,
@@ -57,14 +54,11 @@ class InvitationRepo:
         idempotency_key: str | None = None,
     ) -> Invitation:
         """Store a new invitation and audit it; with a key already used, return that invitation instead."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=created_by) as (connection, audited):
             if idempotency_key is not None:
-                async with connection.execute(
-                    "SELECT * FROM invitations WHERE idempotency_key = ?", (idempotency_key,)
-                ) as cursor:
-                    existing = await cursor.fetchone()
+                existing = await _fetch(connection, "idempotency_key", idempotency_key)
                 if existing is not None:
-                    return _invitation_from_row(existing)
+                    return existing
             await connection.execute(
                 "INSERT INTO invitations (code, unit_code, role, created_by, created_at, expires_at,"
                 " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -78,18 +72,10 @@ class InvitationRepo:
                     idempotency_key,
                 ),
             )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=created_by,
-                action="invitation.create",
-                subject=code,
-                new={"unit": unit_code, "role": role.value},
-            )
-            async with connection.execute("SELECT * FROM invitations WHERE code = ?", (code,)) as cursor:
-                row = await cursor.fetchone()
-        assert row is not None
-        return _invitation_from_row(row)
+            await audited("invitation.create", code, new={"unit": unit_code, "role": role.value})
+            created = await _fetch(connection, "code", code)
+        assert created is not None
+        return created
 
     async def redeem(
         self,
@@ -106,11 +92,9 @@ class InvitationRepo:
         `language` is the one the user's Telegram app reports, kept so that messages the bot
         sends on its own (reminders, digests) are in it too; /lang changes it later.
         """
-        async with self._db.write() as connection:
-            async with connection.execute("SELECT * FROM invitations WHERE code = ?", (code,)) as cursor:
-                row = await cursor.fetchone()
+        async with audit.write(self._db, at=now, actor_id=telegram_id) as (connection, audited):
+            invitation = await _fetch(connection, "code", code)
             existing = await fetch_member(connection, telegram_id)
-            invitation = _invitation_from_row(row) if row else None
             if invitation is not None and invitation.used_by == telegram_id and existing is not None:
                 return Redemption.ALREADY_REGISTERED, existing
             usable = (
@@ -123,56 +107,31 @@ class InvitationRepo:
                 return Redemption.INVALID, None
             if existing is not None:
                 return Redemption.ALREADY_REGISTERED, existing
-            await connection.execute(
-                "INSERT INTO users (telegram_id, full_name, username, unit_code, role, registered_at,"
-                " invitation, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    telegram_id,
-                    full_name,
-                    username,
-                    invitation.unit_code,
-                    invitation.role.value,
-                    now.isoformat(),
-                    code,
-                    language.value if language else None,
-                ),
+            member = NewMember(
+                telegram_id, full_name, invitation.unit_code, invitation.role, now, username, language
             )
+            await connection.execute(INSERT, member.values(invitation=code))
             await connection.execute(
                 "UPDATE invitations SET used_by = ?, used_at = ? WHERE code = ?",
                 (telegram_id, now.isoformat(), code),
             )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=telegram_id,
-                action="user.register",
-                subject=str(telegram_id),
-                new={
-                    "unit": invitation.unit_code,
-                    "role": invitation.role.value,
-                    "name": full_name,
-                    "invitation": code,
-                },
-            )
-            member = await fetch_member(connection, telegram_id)
-        return Redemption.REGISTERED, member
+            await audited("user.register", str(telegram_id), new={**member.described(), "invitation": code})
+            registered = await fetch_member(connection, telegram_id)
+        return Redemption.REGISTERED, registered
 
     async def open_invitations(self, *, now: datetime) -> list[Invitation]:
         """Invitations not yet used, revoked or expired, oldest first."""
+        query = (
+            "SELECT * FROM invitations WHERE used_by IS NULL AND revoked_at IS NULL ORDER BY created_at, code"
+        )
         async with self._db.read() as connection:
-            async with connection.execute(
-                "SELECT * FROM invitations WHERE used_by IS NULL AND revoked_at IS NULL"
-                " ORDER BY created_at, code"
-            ) as cursor:
-                invitations = [_invitation_from_row(row) async for row in cursor]
+            invitations = await rows.every(connection, query, (), _invitation_from_row)
         return [invitation for invitation in invitations if invitation.expires_at > now]
 
     async def revoke(self, *, code: str, revoked_by: int, now: datetime) -> Invitation | None:
         """Revoke an open invitation and audit it; None if no open invitation has this code."""
-        async with self._db.write() as connection:
-            async with connection.execute("SELECT * FROM invitations WHERE code = ?", (code,)) as cursor:
-                row = await cursor.fetchone()
-            invitation = _invitation_from_row(row) if row else None
+        async with audit.write(self._db, at=now, actor_id=revoked_by) as (connection, audited):
+            invitation = await _fetch(connection, "code", code)
             if (
                 invitation is None
                 or invitation.used_by is not None
@@ -183,12 +142,9 @@ class InvitationRepo:
             await connection.execute(
                 "UPDATE invitations SET revoked_at = ? WHERE code = ?", (now.isoformat(), code)
             )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=revoked_by,
-                action="invitation.revoke",
-                subject=code,
+            await audited(
+                "invitation.revoke",
+                code,
                 old={"state": "open", "unit": invitation.unit_code, "role": invitation.role.value},
                 new={"state": "revoked"},
             )

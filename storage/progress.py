@@ -6,12 +6,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from bot.core.records import DateRange, Member, QuietOfficer, UnitTotals
-from storage.database import Database
-from storage.users import member_from_row
+from storage.database import Repository
+from storage.users import PREFIXED_COLUMNS, member_from_row
 
-_OFFICER_COLUMNS = (
-    "u.telegram_id, u.full_name, u.username, u.unit_code, u.role, u.language, u.active, u.registered_at"
-)
 _REPORTED_ON = (
     "EXISTS (SELECT 1 FROM officer_days d WHERE d.officer_id = u.telegram_id"
     " AND d.report_date = :day AND d.reports > 0)"
@@ -68,11 +65,8 @@ def _range_query(span: DateRange, unit_code: str | None) -> tuple[str, dict[str,
     return f"SELECT unit_code, indicator, SUM(total) FROM ({union}) GROUP BY unit_code, indicator", params
 
 
-class ProgressRepo:
+class ProgressRepo(Repository):
     """Aggregates over valid reports (voids and 'nothing to report' excluded) and attendance."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def totals(self, *, ranges: Sequence[DateRange], unit_code: str | None = None) -> list[UnitTotals]:
         """Per unit and indicator, the valid counts summed over each date range (in order)."""
@@ -141,7 +135,7 @@ class ProgressRepo:
     async def officers_to_remind(self, *, day: date) -> list[Member]:
         """Active officers with no valid report (nothing-to-report included) on `day`, not away."""
         query = (
-            f"SELECT {_OFFICER_COLUMNS} FROM users u WHERE u.role = 'officer' AND u.active = 1"
+            f"SELECT {PREFIXED_COLUMNS} FROM users u WHERE u.role = 'officer' AND u.active = 1"
             f" AND NOT {_REPORTED_ON} AND NOT {_AWAY_ON} ORDER BY u.telegram_id"
         )
         async with (

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from storage import audit
-from storage.database import Database
+from storage.database import Repository
 
 ACTION = "access.refused"
 ONE_ROW_PER = timedelta(hours=1)
@@ -21,11 +21,8 @@ async def _noted_since(connection: aiosqlite.Connection, telegram_id: int, since
         return await cursor.fetchone() is not None
 
 
-class RefusalRepo:
+class RefusalRepo(Repository):
     """Audits outsiders and disabled users who were turned away, without letting a flood grow the file."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def note(self, *, telegram_id: int, kind: str, now: datetime) -> bool:
         """Audit a refusal unless this user was audited in the last hour; say whether a row was written."""
@@ -33,19 +30,13 @@ class RefusalRepo:
         async with self._db.read() as connection:
             if await _noted_since(connection, telegram_id, since):
                 return False
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=telegram_id) as (connection, audited):
             if await _noted_since(connection, telegram_id, since):
                 return False
             async with connection.execute(
                 "SELECT active FROM users WHERE telegram_id = ?", (telegram_id,)
             ) as cursor:
                 known = await cursor.fetchone()
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=telegram_id,
-                action=ACTION,
-                subject=str(telegram_id),
-                new={"update": kind, "who": "outsider" if known is None else "disabled"},
-            )
+            who = "outsider" if known is None else "disabled"
+            await audited(ACTION, str(telegram_id), new={"update": kind, "who": who})
         return True

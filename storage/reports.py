@@ -9,8 +9,8 @@ import aiosqlite
 
 from bot.core.domain import NOTHING_TO_REPORT
 from bot.core.records import ExportRow, NewReport, Report
-from storage import audit
-from storage.database import Database
+from storage import audit, rows
+from storage.database import Repository
 
 _SELECT = (
     "SELECT r.id, r.officer_id, r.unit_code, r.indicator, r.report_date, r.count, r.note,"
@@ -19,79 +19,70 @@ _SELECT = (
 )
 
 
-def _report_from_row(row: aiosqlite.Row) -> Report:
-    return Report(
-        id=row["id"],
-        officer_id=row["officer_id"],
-        unit_code=row["unit_code"],
-        indicator=row["indicator"],
-        report_date=date.fromisoformat(row["report_date"]),
-        count=row["count"],
-        note=row["note"],
-        received_at=datetime.fromisoformat(row["received_at"]),
-        chat_id=row["chat_id"],
-        message_id=row["message_id"],
-        update_id=row["update_id"],
-        voided_at=datetime.fromisoformat(row["voided_at"]) if row["voided_at"] else None,
+INSERT = (
+    "INSERT INTO reports (id, officer_id, unit_code, indicator, report_date, count, note, received_at,"
+    " chat_id, message_id, update_id, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+"""Appends one report; with the id None, SQLite gives it the next one."""
+
+_report_from_row = rows.mapper(
+    Report,
+    report_date=date.fromisoformat,
+    received_at=datetime.fromisoformat,
+    voided_at=rows.optional(datetime.fromisoformat),
+)
+
+
+def values(report_id: int | None, report: NewReport, received_at: datetime) -> tuple[object, ...]:
+    """The row `INSERT` stores for a report received at an instant."""
+    return (
+        report_id,
+        report.officer_id,
+        report.unit_code,
+        report.indicator,
+        report.report_date.isoformat(),
+        report.count,
+        report.note,
+        received_at.isoformat(),
+        report.chat_id,
+        report.message_id,
+        report.update_id,
+        report.idempotency_key,
     )
 
 
+def described(report: NewReport) -> dict[str, object]:
+    """What the audit row of an appended report says about it."""
+    return {
+        "indicator": report.indicator,
+        "count": report.count,
+        "date": report.report_date.isoformat(),
+        "unit": report.unit_code,
+    }
+
+
 async def _fetch_by_key(connection: aiosqlite.Connection, key: str) -> Report | None:
-    async with connection.execute(_SELECT + " WHERE r.idempotency_key = ?", (key,)) as cursor:
-        row = await cursor.fetchone()
-    return _report_from_row(row) if row else None
+    return await rows.one(connection, _SELECT + " WHERE r.idempotency_key = ?", (key,), _report_from_row)
 
 
-class ReportRepo:
+class ReportRepo(Repository):
     """Reads and appends reports; a correction voids and never rewrites."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def add(self, *, report: NewReport, now: datetime) -> tuple[Report, bool]:
         """Append a report unless one with the same idempotency key exists; say which."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=report.officer_id) as (connection, audited):
             existing = await _fetch_by_key(connection, report.idempotency_key)
             if existing is not None:
                 return existing, False
-            cursor = await connection.execute(
-                "INSERT INTO reports (officer_id, unit_code, indicator, report_date, count, note,"
-                " received_at, chat_id, message_id, update_id, idempotency_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    report.officer_id,
-                    report.unit_code,
-                    report.indicator,
-                    report.report_date.isoformat(),
-                    report.count,
-                    report.note,
-                    now.isoformat(),
-                    report.chat_id,
-                    report.message_id,
-                    report.update_id,
-                    report.idempotency_key,
-                ),
-            )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=report.officer_id,
-                action="report.add",
-                subject=f"report:{cursor.lastrowid}",
-                new={
-                    "indicator": report.indicator,
-                    "count": report.count,
-                    "date": report.report_date.isoformat(),
-                    "unit": report.unit_code,
-                },
-            )
+            cursor = await connection.execute(INSERT, values(None, report, now))
+            await audited("report.add", f"report:{cursor.lastrowid}", new=described(report))
             stored = await _fetch_by_key(connection, report.idempotency_key)
         assert stored is not None
         return stored, True
 
     async def void(self, *, report_id: int, voided_by: int, reason: str, now: datetime) -> bool:
         """Void a report once; return False if it was already void."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=voided_by) as (connection, audited):
             cursor = await connection.execute(
                 "INSERT OR IGNORE INTO report_voids (report_id, voided_at, voided_by, reason)"
                 " VALUES (?, ?, ?, ?)",
@@ -99,47 +90,30 @@ class ReportRepo:
             )
             if cursor.rowcount == 0:
                 return False
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=voided_by,
-                action="report.void",
-                subject=f"report:{report_id}",
-                old="valid",
-                new={"reason": reason},
-            )
+            await audited("report.void", f"report:{report_id}", old="valid", new={"reason": reason})
         return True
 
     async def get(self, *, report_id: int) -> Report | None:
         """Return one report by id."""
         async with self._db.read() as connection:
-            async with connection.execute(_SELECT + " WHERE r.id = ?", (report_id,)) as cursor:
-                row = await cursor.fetchone()
-        return _report_from_row(row) if row else None
+            return await rows.one(connection, _SELECT + " WHERE r.id = ?", (report_id,), _report_from_row)
 
     async def latest_valid(self, *, officer_id: int, received_since: datetime) -> Report | None:
         """Return the officer's most recent report that is not void, received since the instant."""
-        async with (
-            self._db.read() as connection,
-            connection.execute(
-                _SELECT + " WHERE r.officer_id = ? AND v.report_id IS NULL AND r.received_at >= ?"
-                " ORDER BY r.id DESC LIMIT 1",
-                (officer_id, received_since.isoformat()),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return _report_from_row(row) if row else None
+        query = (
+            _SELECT + " WHERE r.officer_id = ? AND v.report_id IS NULL AND r.received_at >= ?"
+            " ORDER BY r.id DESC LIMIT 1"
+        )
+        async with self._db.read() as connection:
+            return await rows.one(
+                connection, query, (officer_id, received_since.isoformat()), _report_from_row
+            )
 
     async def for_officer_on(self, *, officer_id: int, day: date) -> list[Report]:
         """Return the officer's reports for one date, void ones included, in order."""
-        async with (
-            self._db.read() as connection,
-            connection.execute(
-                _SELECT + " WHERE r.officer_id = ? AND r.report_date = ? ORDER BY r.id",
-                (officer_id, day.isoformat()),
-            ) as cursor,
-        ):
-            return [_report_from_row(row) async for row in cursor]
+        query = _SELECT + " WHERE r.officer_id = ? AND r.report_date = ? ORDER BY r.id"
+        async with self._db.read() as connection:
+            return await rows.every(connection, query, (officer_id, day.isoformat()), _report_from_row)
 
     async def officer_totals(self, *, officer_id: int, start: date, end: date) -> dict[str, int]:
         """Sum the officer's valid counts per indicator between two dates inclusive."""

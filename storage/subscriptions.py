@@ -8,39 +8,26 @@ import aiosqlite
 
 from bot.core.domain import Language
 from bot.core.records import Subscription
-from storage import audit
-from storage.database import Database
+from storage import audit, rows
+from storage.database import Repository
 
 _COLUMNS = "chat_id, unit_code, language, subscribed_by, subscribed_at"
 
 
-def _subscription_from_row(row: aiosqlite.Row) -> Subscription:
-    return Subscription(
-        chat_id=row["chat_id"],
-        unit_code=row["unit_code"],
-        language=Language(row["language"]),
-        subscribed_by=row["subscribed_by"],
-        subscribed_at=datetime.fromisoformat(row["subscribed_at"]),
-    )
+_subscription_from_row = rows.mapper(Subscription, language=Language, subscribed_at=datetime.fromisoformat)
 
 
 async def _fetch(connection: aiosqlite.Connection, chat_id: int) -> Subscription | None:
-    async with connection.execute(
-        f"SELECT {_COLUMNS} FROM chat_subscriptions WHERE chat_id = ?", (chat_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _subscription_from_row(row) if row else None
+    query = f"SELECT {_COLUMNS} FROM chat_subscriptions WHERE chat_id = ?"
+    return await rows.one(connection, query, (chat_id,), _subscription_from_row)
 
 
 def _describe(subscription: Subscription) -> dict[str, object]:
     return {"unit": subscription.unit_code, "language": subscription.language.value}
 
 
-class SubscriptionRepo:
+class SubscriptionRepo(Repository):
     """Subscribe, unsubscribe, list, and follow a group that became a supergroup."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def get(self, *, chat_id: int) -> Subscription | None:
         """The chat's subscription, or None."""
@@ -49,19 +36,15 @@ class SubscriptionRepo:
 
     async def all(self) -> list[Subscription]:
         """Every subscribed chat, by unit."""
-        async with (
-            self._db.read() as connection,
-            connection.execute(
-                f"SELECT {_COLUMNS} FROM chat_subscriptions ORDER BY unit_code, chat_id"
-            ) as cursor,
-        ):
-            return [_subscription_from_row(row) async for row in cursor]
+        query = f"SELECT {_COLUMNS} FROM chat_subscriptions ORDER BY unit_code, chat_id"
+        async with self._db.read() as connection:
+            return await rows.every(connection, query, (), _subscription_from_row)
 
     async def subscribe(
         self, *, chat_id: int, unit_code: str, language: Language, by: int, now: datetime
     ) -> Subscription:
         """Have the chat receive the unit's digest (replacing any earlier subscription of the chat)."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=by) as (connection, audited):
             before = await _fetch(connection, chat_id)
             await connection.execute(
                 "INSERT INTO chat_subscriptions (chat_id, unit_code, language, subscribed_by, subscribed_at)"
@@ -72,37 +55,23 @@ class SubscriptionRepo:
             )
             after = await _fetch(connection, chat_id)
             assert after is not None
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=by,
-                action="subscription.add",
-                subject=f"chat:{chat_id}",
-                old=_describe(before) if before else None,
-                new=_describe(after),
-            )
+            old = _describe(before) if before else None
+            await audited("subscription.add", f"chat:{chat_id}", old=old, new=_describe(after))
         return after
 
     async def unsubscribe(self, *, chat_id: int, by: int, now: datetime) -> Subscription | None:
         """Stop the chat's digest; return what was removed (None if it had none)."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=by) as (connection, audited):
             before = await _fetch(connection, chat_id)
             if before is None:
                 return None
             await connection.execute("DELETE FROM chat_subscriptions WHERE chat_id = ?", (chat_id,))
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=by,
-                action="subscription.remove",
-                subject=f"chat:{chat_id}",
-                old=_describe(before),
-            )
+            await audited("subscription.remove", f"chat:{chat_id}", old=_describe(before))
         return before
 
     async def migrate(self, *, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
         """Move the subscription of a group upgraded to a supergroup to its new id; False if none."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=None) as (connection, audited):
             before = await _fetch(connection, old_chat_id)
             if before is None:
                 return False
@@ -112,13 +81,6 @@ class SubscriptionRepo:
                 await connection.execute(
                     "UPDATE chat_subscriptions SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
                 )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=None,
-                action="subscription.migrate",
-                subject=f"chat:{old_chat_id}",
-                old={"chat": old_chat_id, **_describe(before)},
-                new={"chat": new_chat_id},
-            )
+            old = {"chat": old_chat_id, **_describe(before)}
+            await audited("subscription.migrate", f"chat:{old_chat_id}", old=old, new={"chat": new_chat_id})
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import aiosqlite
@@ -10,41 +11,65 @@ import aiosqlite
 from bot.core.domain import Language, Role
 from bot.core.people import Change, Membership, removes_last_admin
 from bot.core.records import Member, MemberActivity, MemberChange
-from storage import audit
-from storage.database import Database
+from storage import audit, rows
+from storage.database import Repository
 
 _COLUMNS = "telegram_id, full_name, username, unit_code, role, language, active, registered_at"
-_PREFIXED = ", ".join(f"u.{column}" for column in _COLUMNS.split(", "))
+PREFIXED_COLUMNS = ", ".join(f"u.{column}" for column in _COLUMNS.split(", "))
+"""The columns `member_from_row` reads, of the users table aliased `u`."""
+INSERT = (
+    "INSERT INTO users (telegram_id, full_name, username, unit_code, role, language, registered_at,"
+    " invitation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+member_from_row = rows.mapper(
+    Member,
+    role=Role,
+    language=rows.optional(Language),
+    active=bool,
+    registered_at=datetime.fromisoformat,
+)
+"""Build a Member from a users row."""
 
 
-def member_from_row(row: aiosqlite.Row) -> Member:
-    """Build a Member from a users row."""
-    return Member(
-        telegram_id=row["telegram_id"],
-        full_name=row["full_name"],
-        username=row["username"],
-        unit_code=row["unit_code"],
-        role=Role(row["role"]),
-        language=Language(row["language"]) if row["language"] else None,
-        active=bool(row["active"]),
-        registered_at=datetime.fromisoformat(row["registered_at"]),
-    )
+@dataclass(frozen=True, slots=True)
+class NewMember:
+    """A user to register."""
+
+    telegram_id: int
+    full_name: str
+    unit_code: str
+    role: Role
+    registered_at: datetime
+    username: str | None = None
+    language: Language | None = None
+
+    def values(self, *, invitation: str | None = None) -> tuple[object, ...]:
+        """The row `INSERT` stores, with the invitation redeemed (None when registered otherwise)."""
+        return (
+            self.telegram_id,
+            self.full_name,
+            self.username,
+            self.unit_code,
+            self.role.value,
+            self.language.value if self.language else None,
+            self.registered_at.isoformat(),
+            invitation,
+        )
+
+    def described(self) -> dict[str, object]:
+        """What the audit row of the registration says about the member."""
+        return {"unit": self.unit_code, "role": self.role.value, "name": self.full_name}
 
 
 async def fetch_member(connection: aiosqlite.Connection, telegram_id: int) -> Member | None:
     """Read one member inside an open connection."""
-    async with connection.execute(
-        f"SELECT {_COLUMNS} FROM users WHERE telegram_id = ?", (telegram_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return member_from_row(row) if row else None
+    query = f"SELECT {_COLUMNS} FROM users WHERE telegram_id = ?"
+    return await rows.one(connection, query, (telegram_id,), member_from_row)
 
 
-class UserRepo:
+class UserRepo(Repository):
     """Reads and writes the users table."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def get(self, *, telegram_id: int) -> Member | None:
         """Return the member with this Telegram id, active or not."""
@@ -53,70 +78,47 @@ class UserRepo:
 
     async def list_unit(self, *, unit_code: str | None = None) -> list[Member]:
         """Return members of one unit (or all), ordered by unit and name."""
-        query = f"SELECT {_COLUMNS} FROM users"
-        params: tuple[object, ...] = ()
-        if unit_code is not None:
-            query += " WHERE unit_code = ?"
-            params = (unit_code,)
+        query, params = _of_unit(f"SELECT {_COLUMNS} FROM users", "unit_code", unit_code)
         async with self._db.read() as connection:
-            async with connection.execute(query + " ORDER BY unit_code, full_name", params) as cursor:
-                return [member_from_row(row) async for row in cursor]
+            return await rows.every(
+                connection, query + " ORDER BY unit_code, full_name", params, member_from_row
+            )
 
     async def ensure_admin(
         self, *, telegram_id: int, full_name: str, username: str | None, unit_code: str, now: datetime
     ) -> Member:
         """Register a user named in ADMIN_IDS as an admin the first time they write."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=None) as (connection, audited):
             existing = await fetch_member(connection, telegram_id)
             if existing is not None:
                 return existing
-            await connection.execute(
-                "INSERT INTO users (telegram_id, full_name, username, unit_code, role, registered_at)"
-                " VALUES (?, ?, ?, ?, 'admin', ?)",
-                (telegram_id, full_name, username, unit_code, now.isoformat()),
-            )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=None,
-                action="user.admin_from_settings",
-                subject=str(telegram_id),
-                new={"unit": unit_code, "role": "admin", "name": full_name},
-            )
+            admin = NewMember(telegram_id, full_name, unit_code, Role.ADMIN, now, username=username)
+            await connection.execute(INSERT, admin.values())
+            await audited("user.admin_from_settings", str(telegram_id), new=admin.described())
             member = await fetch_member(connection, telegram_id)
         assert member is not None
         return member
 
     async def set_language(self, *, telegram_id: int, language: Language, now: datetime) -> None:
         """Remember the language a user chose with /lang."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=telegram_id) as (connection, audited):
             before = await fetch_member(connection, telegram_id)
             if before is None or before.language == language:
                 return
             await connection.execute(
                 "UPDATE users SET language = ? WHERE telegram_id = ?", (language.value, telegram_id)
             )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=telegram_id,
-                action="user.language",
-                subject=str(telegram_id),
-                old=before.language,
-                new=language.value,
-            )
+            await audited("user.language", str(telegram_id), old=before.language, new=language.value)
 
     async def list_with_activity(self, *, unit_code: str | None = None) -> list[MemberActivity]:
         """Members of one unit (or all), with the date of their latest valid report."""
-        query = (
-            f"SELECT {_PREFIXED}, (SELECT MAX(r.report_date) FROM reports r"
+        query, params = _of_unit(
+            f"SELECT {PREFIXED_COLUMNS}, (SELECT MAX(r.report_date) FROM reports r"
             " LEFT JOIN report_voids v ON v.report_id = r.id"
-            " WHERE r.officer_id = u.telegram_id AND v.report_id IS NULL) AS last_report FROM users u"
+            " WHERE r.officer_id = u.telegram_id AND v.report_id IS NULL) AS last_report FROM users u",
+            "u.unit_code",
+            unit_code,
         )
-        params: tuple[object, ...] = ()
-        if unit_code is not None:
-            query += " WHERE u.unit_code = ?"
-            params = (unit_code,)
         async with self._db.read() as connection:
             async with connection.execute(
                 query + " ORDER BY u.unit_code, u.full_name, u.telegram_id", params
@@ -137,9 +139,7 @@ class UserRepo:
             telegram_id, actor_id, now, "user.role", "role", role.value, lambda m: Membership(role, m.active)
         )
 
-    async def move(
-        self, *, telegram_id: int, unit_code: str, actor_id: int, now: datetime
-    ) -> MemberChange:
+    async def move(self, *, telegram_id: int, unit_code: str, actor_id: int, now: datetime) -> MemberChange:
         """Move a member to another unit; their past reports keep the unit they were made in."""
         return await self._change(
             telegram_id, actor_id, now, "user.move", "unit_code", unit_code, _same_membership
@@ -165,7 +165,7 @@ class UserRepo:
         standing_after: Callable[[Member], Membership],
     ) -> MemberChange:
         """Set one column of a member in one transaction, audited, guarding the last admin."""
-        async with self._db.write() as connection:
+        async with audit.write(self._db, at=now, actor_id=actor_id) as (connection, audited):
             before = await fetch_member(connection, telegram_id)
             if before is None:
                 return MemberChange(Change.NOT_FOUND, None, None)
@@ -186,25 +186,17 @@ class UserRepo:
             await connection.execute(
                 f"UPDATE users SET {column} = ? WHERE telegram_id = ?", (value, telegram_id)
             )
-            await audit.record(
-                connection,
-                at=now,
-                actor_id=actor_id,
-                action=action,
-                subject=str(telegram_id),
-                old={column.removesuffix("_code"): _plain(old)},
-                new={column.removesuffix("_code"): _plain(value)},
-            )
+            key = column.removesuffix("_code")
+            await audited(action, str(telegram_id), old={key: _plain(old)}, new={key: _plain(value)})
             after = await fetch_member(connection, telegram_id)
         return MemberChange(Change.CHANGED, before, after)
 
-    async def active_admins(self) -> list[Member]:
-        """Every active admin."""
-        async with self._db.read() as connection:
-            async with connection.execute(
-                f"SELECT {_COLUMNS} FROM users WHERE role = 'admin' AND active = 1 ORDER BY telegram_id"
-            ) as cursor:
-                return [member_from_row(row) async for row in cursor]
+
+def _of_unit(query: str, column: str, unit_code: str | None) -> tuple[str, tuple[object, ...]]:
+    """The query and its parameters, limited to one unit when one is given."""
+    if unit_code is None:
+        return query, ()
+    return f"{query} WHERE {column} = ?", (unit_code,)
 
 
 def _same_membership(member: Member) -> Membership:

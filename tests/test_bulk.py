@@ -70,6 +70,31 @@ async def test_bulk_rows_are_audited_and_follow_the_bots_own(tmp_path: Path) -> 
         await db.close()
 
 
+async def test_bulk_reports_loaded_as_voided_are_voided_by_their_officer(tmp_path: Path) -> None:
+    db = Database(tmp_path / "voids.sqlite3")
+    await db.open()
+    try:
+        loader = BulkLoader(db)
+        officer = NewMember(telegram_id=100, full_name="Officer", unit_code="p1", role=Role.OFFICER,
+                            registered_at=NOW)  # fmt: skip
+        await loader.add_members(members=[officer], actor_id=None)
+        rows = [
+            LoadedReport(officer_id=100, unit_code="p1", indicator="dui", report_date=NOW.date(), count=n + 1,
+                         received_at=NOW, voided_at=NOW if n == 1 else None)
+            for n in range(3)
+        ]  # fmt: skip
+        assert await loader.add_reports(reports=rows) == 3
+        totals = await ReportRepo(db).officer_totals(officer_id=100, start=NOW.date(), end=NOW.date())
+        assert totals == {"dui": 1 + 3}
+        stored = await ReportRepo(db).for_officer_on(officer_id=100, day=NOW.date())
+        voided = [r for r in stored if r.voided_at]
+        assert [r.count for r in voided] == [2] and voided[0].voided_at == NOW
+        assert await _count(db, "report_voids", "voided_by = 100 AND reason = 'bulk'") == 1
+        assert await _count(db, "audit", f"action = 'report.void' AND subject = 'report:{voided[0].id}'") == 1
+    finally:
+        await db.close()
+
+
 async def test_history_database_holds_the_roster_and_its_reports(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     roster, stats = await build_history_database(

@@ -144,6 +144,28 @@ class BotApiMethods(Simulation):
             raise bad_request(too_long)
         return plain, found
 
+    def _text(self, params: JsonDict, *, too_long: str) -> tuple[str, list[JsonDict]]:
+        """A message's text (sendMessage, editMessageText), parsed like Telegram."""
+        return self._format(
+            params.get("text"),
+            params.get("parse_mode"),
+            params.get("entities"),
+            limit=4096,
+            too_long=too_long,
+            empty="message text is empty",
+        )
+
+    def _caption(self, params: JsonDict) -> tuple[str, list[JsonDict]]:
+        """A file's caption (sendDocument, sendPhoto, editMessageCaption), parsed like Telegram."""
+        return self._format(
+            params.get("caption"),
+            params.get("parse_mode"),
+            params.get("caption_entities"),
+            limit=1024,
+            too_long="message caption is too long",
+            empty=None,
+        )
+
     def _markup(self, markup: Any) -> JsonDict | None:
         if markup is None or markup == "":
             return None
@@ -326,14 +348,7 @@ class BotApiMethods(Simulation):
 
     # ----------------------------------------------------------------- messages
     async def _send_message(self, params: JsonDict) -> JsonDict:
-        plain, entities = self._format(
-            params.get("text"),
-            params.get("parse_mode"),
-            params.get("entities"),
-            limit=4096,
-            too_long="message is too long",
-            empty="message text is empty",
-        )
+        plain, entities = self._text(params, too_long="message is too long")
         markup = self._markup(params.get("reply_markup"))
         chat = self._target_chat(params)
         sent = SentMessage(
@@ -357,14 +372,7 @@ class BotApiMethods(Simulation):
         sent = self._editable(params)
         if sent.plain_text is None:
             raise bad_request("there is no text in the message to edit")
-        plain, entities = self._format(
-            params.get("text"),
-            params.get("parse_mode"),
-            params.get("entities"),
-            limit=4096,
-            too_long="MESSAGE_TOO_LONG",
-            empty="message text is empty",
-        )
+        plain, entities = self._text(params, too_long="MESSAGE_TOO_LONG")
         markup = self._markup(params.get("reply_markup"))
         same_text = (plain, entities) == (sent.plain_text, sent.entities)
         if same_text and _same_markup(markup, sent.reply_markup):
@@ -390,14 +398,7 @@ class BotApiMethods(Simulation):
         sent = self._editable(params)
         if sent.file is None:
             raise bad_request("there is no caption in the message to edit")
-        caption, entities = self._format(
-            params.get("caption"),
-            params.get("parse_mode"),
-            params.get("caption_entities"),
-            limit=1024,
-            too_long="message caption is too long",
-            empty=None,
-        )
+        caption, entities = self._caption(params)
         markup = self._markup(params.get("reply_markup"))
         same = (caption or None, entities) == (sent.plain_caption, sent.caption_entities)
         if same and _same_markup(markup, sent.reply_markup):
@@ -443,14 +444,7 @@ class BotApiMethods(Simulation):
         return self._send_file(params, "photo", "sendPhoto")
 
     def _send_file(self, params: JsonDict, field: str, method: str) -> JsonDict:
-        caption, entities = self._format(
-            params.get("caption"),
-            params.get("parse_mode"),
-            params.get("caption_entities"),
-            limit=1024,
-            too_long="message caption is too long",
-            empty=None,
-        )
+        caption, entities = self._caption(params)
         markup = self._markup(params.get("reply_markup"))
         chat = self._target_chat(params)
         stored = self._stored_from(params.get(field), "photos" if field == "photo" else "documents")
