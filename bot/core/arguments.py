@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.core.dates import command_year, looks_like_year, parse_date
 from bot.core.plan import Plan
+from bot.core.refused import InputRefused
 from bot.core.text_input import clean
 
 BUREAU_WORDS = frozenset({"bureau", "all", "全局", "本局", "全部"})
@@ -55,11 +56,8 @@ class AwayProblem(StrEnum):
     TOO_FAR = "too_far"
 
 
-@dataclass(frozen=True)
-class AwayInputError(Exception):
+class AwayInputError(InputRefused[AwayProblem]):
     """An /away argument that is not a usable date."""
-
-    problem: AwayProblem
 
 
 def parse_away_until(args: Sequence[str], today: date) -> date:

@@ -15,7 +15,7 @@ indicator's measure:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -24,6 +24,7 @@ from bot.core.dates import EARLIEST_COMMAND_YEAR, command_year, looks_like_year
 from bot.core.numbers import number
 from bot.core.plan import Indicator, Measure, Plan, Reporter, normalize_name
 from bot.core.progress import Actuals
+from bot.core.refused import InputRefused
 from bot.core.text_input import clean, parse_int
 
 # Sane ranges, all in one place. A rate may pass 100 % (cases of earlier years cleared
@@ -56,12 +57,8 @@ class FigureProblem(StrEnum):
     UNKNOWN_UNIT = "unknown_unit"
 
 
-@dataclass(frozen=True)
-class FigureInputError(Exception):
+class FigureInputError(InputRefused[FigureProblem]):
     """Input that cannot become a figure, with the values the answer needs."""
-
-    problem: FigureProblem
-    details: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

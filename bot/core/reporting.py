@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.core.dates import looks_like_date, parse_date
 from bot.core.plan import Indicator, Plan
+from bot.core.refused import InputRefused
 from bot.core.screening import find_personal_data
 from bot.core.text_input import clean, parse_int, tokens
 
@@ -33,12 +34,8 @@ class Problem(StrEnum):
     NOTE_PERSONAL_DATA = "note_personal_data"
 
 
-@dataclass(frozen=True)
-class ReportInputError(Exception):
+class ReportInputError(InputRefused[Problem]):
     """Input that cannot become a report, with the values the answer needs."""
-
-    problem: Problem
-    details: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
