@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -86,46 +86,34 @@ class Database:
                 f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;"
             )
 
-    def write(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run the block as one atomic write transaction; roll back on any error."""
-        return _transaction(
-            self._writer, self._write_lock, "BEGIN IMMEDIATE", on_error="ROLLBACK", last=stamp
-        )
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        connection = self._writer
+        async with self._write_lock:
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+                await stamp(connection)
+            except BaseException:
+                await asyncio.shield(connection.execute("ROLLBACK"))
+                raise
+            await asyncio.shield(connection.execute("COMMIT"))
 
-    def read(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run the block as one consistent read snapshot."""
-        return _transaction(self._reader, self._read_lock, "BEGIN", on_error="COMMIT", last=_nothing)
-
-
-async def _nothing(connection: aiosqlite.Connection) -> None:
-    """A read snapshot adds nothing before it ends."""
-
-
-@asynccontextmanager
-async def _transaction(
-    connection: aiosqlite.Connection | None,
-    lock: asyncio.Lock,
-    begin: str,
-    *,
-    on_error: str,
-    last: Callable[[aiosqlite.Connection], Awaitable[None]],
-) -> AsyncIterator[aiosqlite.Connection]:
-    """One transaction at a time on the connection: `begin`, the block, `last`, then COMMIT.
-
-    On any error (cancellation included) it ends with `on_error` instead, shielded so that
-    the connection is never left inside a transaction.
-    """
-    if connection is None:
-        raise RuntimeError("database is not open")
-    async with lock:
-        await connection.execute(begin)
-        try:
-            yield connection
-            await last(connection)
-        except BaseException:
-            await asyncio.shield(connection.execute(on_error))
-            raise
-        await asyncio.shield(connection.execute("COMMIT"))
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        connection = self._reader
+        async with self._read_lock:
+            await connection.execute("BEGIN")
+            try:
+                yield connection
+            finally:
+                await asyncio.shield(connection.execute("COMMIT"))
 
 
 class Repository:
