@@ -44,3 +44,9 @@ def sees_officer_names(role: Role) -> bool:
 def digest_scope(role: Role, own_unit: str) -> str | None:
     """Whose weekly digest a member receives: a chief their unit's, an admin the bureau's."""
     return own_unit if role is Role.CHIEF else None
+
+
+def keeps_group_digest(role: Role, active: bool, own_unit: str, unit_code: str) -> bool:
+    """A group keeps a unit's digest while whoever subscribed it is an active chief of that unit,
+    or an active admin."""
+    return active and (role is Role.ADMIN or (role is Role.CHIEF and own_unit == unit_code))
