@@ -16,7 +16,7 @@ from bot.core.callbacks import (
     encode,
 )
 from bot.demo.sandbox.records import SentMessage
-from tests.auxil.botprocess import handled
+from tests.auxil.botprocess import handled, query
 from tests.auxil.harness import Harness
 
 OUTSIDER = 666
@@ -139,3 +139,24 @@ async def test_forged_or_stale_confirm_reaching_the_confirm_step_stores_nothing(
     done = await harness.tap(officer, current, "確認")
     assert "已記錄" in (done.plain_text or "")
     assert "取締酒駕：本週 2｜今年 2" in ((await harness.say(officer, "/mine")).plain_text or "")
+
+
+async def test_a_group_hears_one_refusal_an_hour_and_only_for_commands_to_this_bot(harness: Harness) -> None:
+    group, first, second = -100_990, 711, 712
+    harness.standin.group(group, "閒聊群組")
+    harness.user(first, "Eve")
+    harness.user(second, "Trudy")
+    path = harness.settings.database_path
+    await handled(path, harness.standin.send_text(first, "/report@otherbot dui 3", chat_id=group))
+    assert harness.standin.unread(group) == []  # not for this bot: no answer (the refusal is audited)
+    harness.clock.advance(timedelta(minutes=61))
+    harness.standin.send_text(first, "/report dui 3", chat_id=group)
+    assert "僅供" in ((await harness.standin.next_message(group)).plain_text or "")
+    harness.clock.advance(timedelta(seconds=30))  # the bureau's refusal budget has refilled; the group's not
+    await handled(path, harness.standin.send_text(second, "/today", chat_id=group))
+    assert harness.standin.unread(group) == []
+    harness.clock.advance(timedelta(minutes=61))
+    harness.standin.send_text(second, "/today", chat_id=group)
+    assert "僅供" in ((await harness.standin.next_message(group)).plain_text or "")
+    refused = query(path, "SELECT subject FROM audit WHERE action = 'access.refused' ORDER BY id")
+    assert refused == [(str(first),), (str(first),), (str(second),), (str(second),)]

@@ -26,7 +26,7 @@ from tests.auxil.seed import add_member, add_report, open_repos
 
 pytestmark = pytest.mark.faults
 
-OFFICER, DISABLED, OUTSIDER, GROUP_OUTSIDER = 501, 502, 503, 504
+OFFICER, DISABLED, OUTSIDER, GROUP_OUTSIDER, LATER_IN_GROUP = 501, 502, 503, 504, 505
 GROUP = -100_555
 NAMES = ("陳警員", "林停權", "第一分局", "第二分局", "First Precinct", "Second Precinct")
 REFUSED = {Catalog.load().plain(language, "access.refused") for language in Language}
@@ -92,7 +92,9 @@ class World:
         )
         new_audit = [row for row in now["audit"] if row not in self.before["audit"]]
         refused = sorted(row[4] for row in new_audit if row[3] == "access.refused")
-        assert refused == sorted({str(DISABLED), str(OUTSIDER), str(GROUP_OUTSIDER)}), new_audit
+        assert refused == sorted(str(who) for who in (DISABLED, OUTSIDER, GROUP_OUTSIDER, LATER_IN_GROUP)), (
+            new_audit
+        )
         assert {row[3] for row in new_audit} == {"access.refused"}, new_audit
         assert {row[3] for row in self.before["audit"]} <= _ACTIONS | {"delivery.plan"}
 
@@ -120,7 +122,8 @@ async def world(bot: BotProcess, standin: BotApiStandIn, tmp_path: Path) -> Asyn
     """A running bot with an officer, a disabled officer and their reports; two outsiders; a group.
 
     Each of the refused people has had their one refusal of the hour: in private chats the
-    outsider and the disabled officer, in the group the group's outsider.
+    outsider and the disabled officer, in the group the group's outsider; a second outsider in
+    the group was refused without a word, the group having heard one refusal this hour.
     """
     app = build_application(make_settings(tmp_path / "commands", standin))
     commands = sorted(commands_of(h for group in app.handlers.values() for h in group))
@@ -129,6 +132,7 @@ async def world(bot: BotProcess, standin: BotApiStandIn, tmp_path: Path) -> Asyn
     standin.user(DISABLED, "林停權")
     standin.user(OUTSIDER, "Mallory")
     standin.user(GROUP_OUTSIDER, "Eve")
+    standin.user(LATER_IN_GROUP, "Trudy")
     standin.group(GROUP, "第一分局")
     await bot.start()
     world = World(bot, standin, commands)
@@ -137,6 +141,9 @@ async def world(bot: BotProcess, standin: BotApiStandIn, tmp_path: Path) -> Asyn
         world.say(who, "/report dui 3", chat_id=chat)
         world.refusals[chat or who] = refusal = await standin.next_message(chat or who, timeout=10)
         check_answer(refusal.plain_text)
+    world.say(LATER_IN_GROUP, "/report dui 3", chat_id=GROUP)  # refused too, but the group heard one already
+    await world.all_handled()
+    assert standin.unread(GROUP) == []
     try:
         yield world
     finally:
