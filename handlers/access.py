@@ -108,8 +108,14 @@ async def _first_refusal_this_hour(update: Update, context: BotContext) -> bool:
     user = update.effective_user
     if user is None:
         return False
+    now, budget = context.services.clock.now(), context.services.refusals
+    if budget.refused_lately(user.id, now):
+        return False
     kind = next((name for name in _UPDATE_KINDS if getattr(update, name) is not None), "other")
-    return await context.repos.refusals.note(telegram_id=user.id, kind=kind, now=context.services.clock.now())
+    if not await context.repos.refusals.note(telegram_id=user.id, kind=kind, now=now):
+        return False
+    budget.refused(user.id, now)
+    return True
 
 
 def _is_member(context: BotContext) -> bool:

@@ -18,8 +18,8 @@ PER_SECOND = 1.0
 """Refusals sent across the bureau each second, on average (a thirtieth of Telegram's limit)."""
 BURST = 3
 """Refusals that may go out at once after a quiet spell."""
-GROUPS_REMEMBERED = 10_000
-"""Group chats whose last refusal is kept in memory; the oldest are forgotten beyond this."""
+REMEMBERED = 10_000
+"""Group chats, and refused users, kept in memory; the oldest are forgotten beyond this."""
 
 
 class RefusalBudget:
@@ -31,6 +31,16 @@ class RefusalBudget:
         self._tokens = float(burst)
         self._filled_at: datetime | None = None
         self._groups: dict[int, datetime] = {}
+        self._refused: dict[int, datetime] = {}
+
+    def refused_lately(self, user_id: int, now: datetime) -> bool:
+        """Whether this process refused the user within the hour (then the audit trail need not be asked)."""
+        last = self._refused.get(user_id)
+        return last is not None and now - last < ONCE_PER
+
+    def refused(self, user_id: int, now: datetime) -> None:
+        """Remember that the user was refused (audited) at `now`."""
+        _remember(self._refused, user_id, now)
 
     def allow(self, now: datetime, *, group_chat: int | None = None) -> bool:
         """Whether a refusal may be sent now (in `group_chat`, if it goes to a group); counts it if so."""
@@ -43,10 +53,7 @@ class RefusalBudget:
             return False
         self._tokens -= 1
         if group_chat is not None:
-            self._groups.pop(group_chat, None)
-            self._groups[group_chat] = now
-            if len(self._groups) > GROUPS_REMEMBERED:
-                del self._groups[next(iter(self._groups))]
+            _remember(self._groups, group_chat, now)
         return True
 
     def _refill(self, now: datetime) -> None:
@@ -54,3 +61,11 @@ class RefusalBudget:
             elapsed = max((now - self._filled_at).total_seconds(), 0.0)
             self._tokens = min(self._burst, self._tokens + elapsed * self._per_second)
         self._filled_at = now
+
+
+def _remember(seen: dict[int, datetime], key: int, now: datetime) -> None:
+    """Note `key` at `now` as the newest entry, forgetting the oldest beyond REMEMBERED."""
+    seen.pop(key, None)
+    seen[key] = now
+    if len(seen) > REMEMBERED:
+        del seen[next(iter(seen))]
