@@ -8,9 +8,10 @@ one-line /report, `--per-second` of them a second; the latency of a report runs 
 update being queued in the stand-in to the stand-in receiving its confirmation. Three runs:
 
 - no flood: the officers alone;
-- flood: at the moment the officers start, `--accounts` outsider accounts each send `--each`
-  messages at once. The bot refuses each account once an hour and sends those refusals
-  within its refusal budget (bot/core/outsiders.py), so they never queue ahead of officers;
+- flood: meanwhile `--accounts` outsider accounts each send `--each` messages, spread evenly
+  among the officers' reports (with `--burst`, all queued at once just before them). The bot
+  refuses each account once an hour and sends those refusals within its refusal budget
+  (bot/core/outsiders.py), so they never queue ahead of officers;
 - flood, every refusal sent (a diagnostic of what the budget prevents: each outsider message
   answered, as the bot did before, all in the officers' lane).
 
@@ -143,12 +144,17 @@ async def one_run(
 async def _send(
     standin: BotApiStandIn, officers: list[int], outsiders: list[int], args: argparse.Namespace
 ) -> dict[int, int]:
-    """Queue the flood at once, then the officers' reports at their pace; the officers' update ids."""
-    for number in range(args.each):
-        for outsider in outsiders:
-            standin.send_text(outsider, f"/report dui {number}")
+    """The officers' reports at their pace with the flood spread among them (or, with --burst, queued
+    at once before them); the officers' update ids."""
+    flood = [(outsider, f"/report dui {n}") for n in range(args.each) for outsider in outsiders]
+    share = -(-len(flood) // len(officers))
+    if args.burst:
+        share = len(flood)
     queued: dict[int, int] = {}
     for officer in officers:
+        for outsider, text in flood[:share]:
+            standin.send_text(outsider, text)
+        del flood[:share]
         queued[officer] = standin.send_text(officer, "/report dui 1")
         await asyncio.sleep(1 / args.per_second)
     return queued
@@ -174,7 +180,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     """The three runs, printed as they finish."""
     print(
         f"outsiders: {args.officers} officers send one /report each, {args.per_second} a second;"
-        f" the flood is {args.accounts} outsider accounts × {args.each} messages, all at once"
+        f" the flood is {args.accounts} outsider accounts × {args.each} messages,"
+        f" {'all at once' if args.burst else 'spread among them'}"
     )
     print(f"  {'run':<32} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'refusals sent':>14}")
     runs = {}
@@ -201,6 +208,9 @@ def main() -> None:
     parser.add_argument("--per-second", type=float, default=10.0, help="officers' reports a second")
     parser.add_argument("--accounts", type=int, default=500, help="outsider accounts in the flood")
     parser.add_argument("--each", type=int, default=4, help="messages each outsider account sends")
+    parser.add_argument(
+        "--burst", action="store_true", help="queue the whole flood at once, before the officers"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="If 'per_message=False'")
     machine = describe_machine()
