@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler
 
 from bot.core import callbacks as cb
@@ -55,19 +55,17 @@ async def _tell_inviter(context: BotContext, code: str, member: Member) -> None:
     if inviter is None or not inviter.active:
         return
     language = inviter.language or Language.from_telegram(None)
-    catalog = context.services.catalog
-    unit = context.services.plan.unit(member.unit_code)
-    text = catalog.text(
+    text = context.services.catalog.text(
         language,
         "invite.redeemed",
         name=member.full_name,
         id=member.telegram_id,
-        role=catalog.plain(language, f"common.role_{member.role.value}"),
-        unit=unit.name.get(language.value) if unit else member.unit_code,
+        role=views.role_name(context, member.role, language),
+        unit=views.unit_name(context, member.unit_code, language),
     )
     try:
         await context.bot.send_message(inviter.telegram_id, text)
-    except Forbidden:  # the inviter blocked the bot: the registration stands all the same
+    except (Forbidden, BadRequest):  # the inviter blocked the bot: the registration stands all the same
         log.warning("could not tell inviter %d who redeemed an invitation", inviter.telegram_id)
 
 
