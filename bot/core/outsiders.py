@@ -16,8 +16,9 @@ ONCE_PER = timedelta(hours=1)
 """An outsider, and a group chat, hears at most one refusal in this time."""
 PER_SECOND = 1.0
 """Refusals sent across the bureau each second, on average (a thirtieth of Telegram's limit)."""
-BURST = 3
-"""Refusals that may go out at once after a quiet spell."""
+BURST = 10
+"""Refusals that may go out at once after a quiet spell: a handful of people trying an expired
+link at the same moment are all answered; a flood is answered at `PER_SECOND` after these."""
 REMEMBERED = 10_000
 """Group chats, and refused users, kept in memory; the oldest are forgotten beyond this."""
 
