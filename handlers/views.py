@@ -144,6 +144,8 @@ def report_line(context: BotContext, report: Report) -> str:
         name = indicator_label(context, indicator) if indicator else report.indicator
         unit = count_unit(indicator) if indicator else ""
         text = context.t("report.line", indicator=name, count=report.count, unit=unit)
+    if report.note:
+        text = context.t("report.line_note", line=Markup(text), note=report.note)
     if report.voided_at is not None:
         return context.t("report.line_voided", line=Markup(text))
     return text

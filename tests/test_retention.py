@@ -5,7 +5,9 @@ once their updates are handled."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from bot.core.clock import SettableClock
 from bot.demo.sandbox.standin import BotApiStandIn
 from bot.scheduling.backup_job import JOB_NAME
+from storage.database import Database
 from tests.auxil.botprocess import query, wait_until
 from tests.auxil.harness import Harness, make_settings, taipei
 
@@ -69,9 +72,8 @@ async def test_refused_notes_and_outsiders_leave_no_bytes_behind(backed_up: Harn
     assert "僅供基隆市警察局已登錄同仁使用" in (answer.plain_text or "")
     for update_id in updates:
         await wait_until(lambda u=update_id: handled(database, u), within=10, what=f"update {update_id}")
-    await wait_until(
-        lambda: not query(database, "SELECT 1 FROM inbox WHERE done_at IS NULL"), within=10, what="all handled"
-    )
+    pending = "SELECT 1 FROM inbox WHERE done_at IS NULL"
+    await wait_until(lambda: not query(database, pending), within=10, what="every update handled")
 
     # Every handled update keeps its id and kind, nothing else.
     for update_id, payload in query(database, "SELECT update_id, payload FROM inbox"):
@@ -93,3 +95,38 @@ async def test_refused_notes_and_outsiders_leave_no_bytes_behind(backed_up: Harn
         data = path.read_bytes()
         assert found_in(data, (KEPT_NOTE, "林警員")) == [KEPT_NOTE, "林警員"], path  # the search does find
         assert found_in(data, gone) == [], path
+
+
+async def test_an_older_file_is_cut_and_rebuilt_when_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    scripts = sorted((Path(__file__).resolve().parents[1] / "storage" / "migrations").glob("00[1-4]_*.sql"))
+    with closing(sqlite3.connect(path, isolation_level=None)) as old:
+        old.execute("PRAGMA journal_mode=WAL")
+        old.execute("PRAGMA secure_delete=OFF")  # as files were written before
+        for script in scripts:
+            old.executescript(script.read_text(encoding="utf-8"))
+        old.execute("PRAGMA user_version=4")
+
+        def update(update_id: int, text: str) -> str:
+            return json.dumps(
+                {"update_id": update_id, "message": {"text": text, "from": {"first_name": "X"}}},
+                ensure_ascii=False,
+            )
+
+        rows = [(1, update(1, "已處理祕密"), "2026-12-01"), (2, update(2, "已刪除祕密" * 2000), "2026-11-01")]
+        rows.append((3, update(3, "待處理內容"), None))
+        old.executemany(
+            "INSERT INTO inbox (update_id, payload, received_at, done_at) VALUES (?, ?, '', ?)", rows
+        )
+        old.execute("DELETE FROM inbox WHERE update_id = 2")  # its pages freed, their bytes left behind
+        old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert "已刪除祕密".encode() in path.read_bytes()
+
+    db = Database(path)
+    await db.open()
+    await db.close()
+    data = path.read_bytes()
+    assert found_in(data, ("已處理祕密", "已刪除祕密", "待處理內容")) == ["待處理內容"]  # kept for replay
+    (done, pending) = query(path, "SELECT update_id, payload FROM inbox ORDER BY update_id")
+    assert json.loads(done[1]) == {"update_id": 1, "kind": "message"}
+    assert json.loads(pending[1])["message"]["text"] == "待處理內容"
