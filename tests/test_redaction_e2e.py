@@ -129,6 +129,8 @@ async def test_only_admins_redact(reported: tuple[Harness, int, int]) -> None:
     for who in (OFFICER, CHIEF):
         answer = await harness.say(who, f"/redact {secret_id} 備註含姓名")
         assert answer.plain_text == "此指令僅限管理員使用。"
+        assert "/redact" not in ((await harness.say(who, "/help")).plain_text or "")
+    assert "/redact 回報編號 原因" in ((await harness.say(ADMIN_ID, "/help")).plain_text or "")
     assert query(path, "SELECT note FROM reports WHERE id = ?", (secret_id,)) == [(SECRET,)]
     assert query(path, "SELECT COUNT(*) FROM report_redactions") == [(0,)]
     assert query(path, "SELECT COUNT(*) FROM audit WHERE action = 'report.redact'") == [(0,)]
