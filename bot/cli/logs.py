@@ -61,14 +61,14 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-class NoDecoderTraceback(logging.Filter):
-    """Keep the line, drop json's traceback: the answer that was not JSON is in the message already."""
+class DropUnparsedPage(logging.Filter):
+    """python-telegram-bot logs an answer that is not JSON (a proxy's or web server's page) with
+    json's traceback, then raises an error that carries the same page: the bot logs that error
+    where it handles it (one line), so the first record, page and traceback, is left out."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Drop the traceback of a JSONDecodeError (a ValueError)."""
-        if record.exc_info and isinstance(record.exc_info[1], ValueError):
-            record.exc_info = record.exc_text = None
-        return True
+        """False for a record about a JSONDecodeError (a ValueError)."""
+        return not (record.exc_info and isinstance(record.exc_info[1], ValueError))
 
 
 def redact_everywhere(redactor: RedactSecrets) -> None:
@@ -96,8 +96,7 @@ def configure_logging(level: str, secrets: Iterable[str]) -> RedactSecrets:
     logging.basicConfig(level=level.upper(), format=FORMAT)
     # httpx logs one line per request: useful when debugging, noise otherwise
     logging.getLogger("httpx").setLevel(logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING)
-    # a wrong TELEGRAM_API_BASE_URL answers a web page: one line saying so, not a traceback
-    logging.getLogger("telegram.request.BaseRequest").addFilter(NoDecoderTraceback())
+    logging.getLogger("telegram.request.BaseRequest").addFilter(DropUnparsedPage())
     logging.captureWarnings(True)
     sys.excepthook = _log_uncaught
     threading.excepthook = _log_uncaught_in_thread

@@ -1,7 +1,7 @@
 """Reaching the Bot API at start-up: wait while it cannot be reached, stop when it refuses the token.
 
-The first call is getMe. No answer (connection refused, time-out, a 5xx from a proxy) means
-Telegram or the network is down for a while: try again after 1, 2, 4 ... seconds, at most a
+The first call is getMe. No answer (connection refused, time-out, a 5xx or a page from a proxy)
+means Telegram or the network is down for a while: try again after 1, 2, 4 ... seconds, at most a
 minute apart, with one log line per attempt. 401 or 404 means the token or
 TELEGRAM_API_BASE_URL is wrong, which no waiting mends: `TokenRefusedError`, whose message
 says which setting to fix and never holds the token.
@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterator
 
 from telegram import Bot
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, TelegramError
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +60,9 @@ async def reach_bot_api(bot: Bot, base_url: str) -> None:
             return
         except InvalidToken as error:
             raise TokenRefusedError(refusal(error, base_url)) from None
-        except NetworkError as error:  # TimedOut and 5xx answers included
+        except TelegramError as error:  # no connection, a time-out, a 5xx, a page that is not JSON
             log.warning(
                 "cannot reach the Bot API at %s (attempt %d: %s); trying again in %.0f s",
-                base_url, attempt, error.message, wait,
+                base_url, attempt, error.message.split(". Parsing the server response")[0], wait,
             )  # fmt: skip
         await asyncio.sleep(wait)
