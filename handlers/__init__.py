@@ -9,6 +9,7 @@ from telegram.ext import Application, BaseHandler, TypeHandler
 
 from handlers import (
     access,
+    annual,
     audit,
     away,
     export,
@@ -39,6 +40,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *staff.handlers(),
         *audit.handlers(),
         *export.handlers(),
+        *annual.handlers(),
         *fallbacks.handlers(),
     ]
     application.add_handlers(features)
