@@ -27,6 +27,7 @@ from bot.core.numbers import number
 from bot.core.plan import load_plan
 from bot.demo.sandbox.records import SentMessage
 from bot.rendering.i18n import Catalog
+from tests.auxil.answers import say_each
 from tests.auxil.harness import ADMIN_ID, Harness, make_settings, taipei
 from tests.auxil.scheduling import services
 from tests.auxil.seed import add_report
@@ -91,7 +92,7 @@ async def bureau(harness: Harness, tmp_path: Path) -> Harness:
     await add_report(repos, p2, "prevention_talks", 11, date(2020, 3, 9))  # bureau: 38 of 50
     await add_report(repos, p2, "dui", 28, date(2020, 8, 1))
     await add_report(repos, p1, "domestic_violence", 80, date(2020, 7, 1))
-    for text in (
+    figures = (
         "/set clearance_rate 412/480 2020",
         "/set urine_test 79/100 2020",
         "/set dui 60 2020",
@@ -100,8 +101,8 @@ async def bureau(harness: Harness, tmp_path: Path) -> Harness:
         "/set pc_budget_execution 40% 2020",
         "/set budget_surplus 2.5 2020 p1",
         "/set contract_staff_growth 0 2020",
-    ):
-        assert "已設定" in ((await harness.say(ADMIN_ID, text)).plain_text or ""), text
+    )
+    await say_each(harness, ADMIN_ID, figures, "已設定")
     harness.clock.set(taipei("2021-01-11T09:00:00"))
     return harness
 
