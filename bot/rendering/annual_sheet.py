@@ -98,7 +98,7 @@ async def annual_sheet(
 ) -> AnnualSheet | None:
     """The year's result sheet as of today; None when nothing was reported or entered that year."""
     standings = await data.standings(unit_codes=[None, *plan.units_by_code], year=year, today=today)
-    if not has_figures(standings[0]):
+    if not any(has_figures(standing) for standing in standings):
         return None
     chosen = sheet_standings(standings)
     texts = ProgressTexts(catalog, language, plan)
@@ -132,10 +132,33 @@ def _columns(standing: Standing) -> tuple[str, ...]:
 
 def _write_scope(sheet: Worksheet, standing: Standing, texts: ProgressTexts, *, final: bool) -> None:
     """Title, as-of line and frozen headings, then a section per kind of indicator."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     columns = _columns(standing)
+    last = get_column_letter(len(columns))
+    _write_heading(sheet, standing, texts, columns, final=final)
+    for kind, section in _SECTIONS:
+        rows = [row for row in standing.rows if row.indicator.kind is kind]
+        if not rows:
+            continue
+        sheet.append([texts.label(section)])
+        sheet.merge_cells(f"A{sheet.max_row}:{last}{sheet.max_row}")
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        sheet.cell(sheet.max_row, 1).fill = PatternFill("solid", fgColor=SECTION_FILL)
+        first = sheet.max_row + 1
+        for row in rows:
+            _append_row(sheet, columns, row, standing, texts, final=final)
+        _merge_goals(sheet, rows, first)
+
+
+def _write_heading(
+    sheet: Worksheet, standing: Standing, texts: ProgressTexts, columns: Sequence[str], *, final: bool
+) -> None:
+    """The title and as-of line across the table, the column headings, frozen, and the widths."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     last = get_column_letter(len(columns))
     year = texts.year(standing.year)
     if standing.unit_code is None:
@@ -157,18 +180,6 @@ def _write_scope(sheet: Worksheet, standing: Standing, texts: ProgressTexts, *, 
     sheet.print_title_rows = f"1:{HEADER_ROWS}"
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[column]
-    for kind, section in _SECTIONS:
-        rows = [row for row in standing.rows if row.indicator.kind is kind]
-        if not rows:
-            continue
-        sheet.append([texts.label(section)])
-        sheet.merge_cells(f"A{sheet.max_row}:{last}{sheet.max_row}")
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-        sheet.cell(sheet.max_row, 1).fill = PatternFill("solid", fgColor=SECTION_FILL)
-        first = sheet.max_row + 1
-        for row in rows:
-            _append_row(sheet, columns, row, standing, texts, final=final)
-        _merge_goals(sheet, rows, first)
 
 
 def _merge_goals(sheet: Worksheet, rows: Sequence[Row], first: int) -> None:
