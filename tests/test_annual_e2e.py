@@ -261,6 +261,8 @@ async def test_only_admins_get_the_sheet(bureau: Harness) -> None:
     assert outsider.plain_text is not None and "僅供基隆市警察局已登錄同仁使用" in outsider.plain_text
     for user in (P1_OFFICER, P1_CHIEF, OUTSIDER):
         assert all(message.document is None for message in bureau.standin.messages_to(user))
+    assert "/annual [年度]" in ((await bureau.say(ADMIN_ID, "/help")).plain_text or "")
+    assert "/annual" not in ((await bureau.say(P1_CHIEF, "/help")).plain_text or "")
 
 
 async def test_english_sheet_for_an_english_speaking_admin(bureau: Harness) -> None:

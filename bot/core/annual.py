@@ -71,21 +71,23 @@ def verdict(row: Row, *, final: bool) -> Verdict:
     return Verdict.MET if settled else Verdict.OPEN
 
 
+def row_has_figures(row: Row) -> bool:
+    """Whether the row's figures hold anything: a count above zero, or any figure entered."""
+    actuals = row.actuals
+    entered = (
+        actuals.numerator,
+        actuals.denominator,
+        actuals.percentage,
+        actuals.previous_year,
+        actuals.this_year,
+        actuals.reference,
+    )
+    return bool(actuals.count) or any(value is not None for value in entered)
+
+
 def has_figures(standing: Standing) -> bool:
-    """Whether anything was reported or entered for the scope's year (a count above zero, a figure)."""
-    for row in standing.rows:
-        actuals = row.actuals
-        entered = (
-            actuals.numerator,
-            actuals.denominator,
-            actuals.percentage,
-            actuals.previous_year,
-            actuals.this_year,
-            actuals.reference,
-        )
-        if actuals.count or any(value is not None for value in entered):
-            return True
-    return False
+    """Whether anything was reported or entered for the scope's year."""
+    return any(row_has_figures(row) for row in standing.rows)
 
 
 def has_own_targets(standing: Standing) -> bool:
