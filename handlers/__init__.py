@@ -9,6 +9,7 @@ from telegram.ext import Application, BaseHandler, TypeHandler
 
 from handlers import (
     access,
+    annual,
     audit,
     away,
     export,
@@ -41,6 +42,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *audit.handlers(),
         *export.handlers(),
         *redaction.handlers(),
+        *annual.handlers(),
         *fallbacks.handlers(),
     ]
     application.add_handlers(features)

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | check-plan | export | digest | backup | demo`."""
+"""Command line: `python -m bot run | check-plan | export | annual | digest | backup | demo`."""
 
 from __future__ import annotations
 
@@ -157,6 +157,35 @@ def export_workbook(settings: Settings, out: Path | None, year: int | None) -> i
     return 0
 
 
+def annual(args: argparse.Namespace) -> int:
+    """Write the year's result sheet (.xlsx), the last finished year by default."""
+    from datetime import datetime
+
+    from bot.cli.annual import read_annual_sheet, write_sheet
+    from bot.core.annual import annual_year
+    from bot.core.domain import Language
+
+    settings = _settings()
+    _existing_database(settings)
+    plan = _plan(settings.plan_path)
+    today = datetime.now(settings.tz).date()
+    try:
+        year = annual_year([args.year] if args.year else [], today)
+    except ValueError:
+        print(f"--year: {args.year!r} is not a year such as 2025 or 114", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else None
+    language = Language(args.lang)
+    sheet = asyncio.run(read_annual_sheet(settings, plan, year=year, today=today, language=language))
+    if sheet is None:
+        print(f"nothing was reported or entered for {year}; no sheet written", file=sys.stderr)
+        return 1
+    write_sheet(sheet, out)
+    if out is not None:
+        print(f"the {year} result sheet ({len(sheet.scopes)} sheets) written to {out}", file=sys.stderr)
+    return 0
+
+
 def backup(args: argparse.Namespace) -> int:
     """Take an online backup of the database to a file and check it, or check an existing one."""
     from storage.backup import BackupError, integrity_problems, take_backup
@@ -213,6 +242,11 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--year", type=int)
     out.add_argument("--out", help="file to write (default: standard output)")
     out.set_defaults(handler=export)
+    year_sheet = commands.add_parser("annual", help="write the year's result sheet (.xlsx)")
+    year_sheet.add_argument("--year", help="2025 or ROC 114 (default: the last finished year)")
+    year_sheet.add_argument("--out", help="file to write (default: standard output)")
+    year_sheet.add_argument("--lang", choices=["zh", "en"], default="zh")
+    year_sheet.set_defaults(handler=annual)
     week = commands.add_parser("digest", help="print the weekly digest as plain text")
     week.add_argument("--unit", help="unit code (default: the whole bureau)")
     week.add_argument(
