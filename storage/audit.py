@@ -16,7 +16,8 @@ from storage.database import Database, Repository
 _INSERT = "INSERT INTO audit (at, actor_id, action, subject, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)"
 
 
-def _encode(value: object) -> str | None:
+def encode(value: object) -> str | None:
+    """An old or new value as stored: text as it is, anything else as JSON."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -42,8 +43,8 @@ class AuditEntry:
             self.actor_id,
             self.action,
             self.subject,
-            _encode(self.old),
-            _encode(self.new),
+            encode(self.old),
+            encode(self.new),
         )
 
 

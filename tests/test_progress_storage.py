@@ -75,8 +75,8 @@ async def test_migration_rolls_up_reports_written_before_it(
 ) -> None:
     path = tmp_path / "old.sqlite3"
     all_migrations = storage.database._migrations()
-    before_progress = [m for m in all_migrations if not m[1].endswith("_progress.sql")]
-    assert len(before_progress) == len(all_migrations) - 1 and all_migrations[-1][1].endswith("_progress.sql")
+    (progress,) = [version for version, name, _ in all_migrations if name.endswith("_progress.sql")]
+    before_progress = [m for m in all_migrations if m[0] < progress]
     monkeypatch.setattr(storage.database, "_migrations", lambda: before_progress)
     old = await open_repos(path)
     officer = await add_member(old, 7, "p2")
@@ -190,27 +190,27 @@ async def test_a_run_is_planned_once_and_resumes_where_it_stopped(repos: Reposit
     people = [NewDelivery(chat, chat, "p1", Language.ZH, True) for chat in (1, 2, 3)]
     duplicate = NewDelivery(2, 2, None, Language.EN, False)
     assert await repos.deliveries.plan(
-        kind=kind, period=period, due_at=NOW, recipients=[*people, duplicate], now=NOW
+        kind=kind, fire_at=NOW, period=period, recipients=[*people, duplicate], now=NOW
     )
     assert not await repos.deliveries.plan(
-        kind=kind, period=period, due_at=NOW, recipients=people[:1], now=NOW
+        kind=kind, fire_at=NOW, period=period, recipients=people[:1], now=NOW
     )
-    pending = await repos.deliveries.pending(kind=kind, period=period)
+    pending = await repos.deliveries.pending(kind=kind, fire_at=NOW)
     assert [(d.chat_id, d.scope) for d in pending] == [(1, "p1"), (2, "p1"), (3, "p1")]
     await repos.deliveries.part_sent(delivery=pending[0], parts_sent=1, done=False, now=NOW)
     await repos.deliveries.part_sent(delivery=pending[0], parts_sent=2, done=True, now=NOW)
     await repos.deliveries.part_sent(delivery=pending[1], parts_sent=1, done=False, now=NOW)
     await repos.deliveries.unreachable(delivery=pending[2], error="Forbidden: bot was blocked", now=NOW)
-    left = await repos.deliveries.pending(kind=kind, period=period)
+    left = await repos.deliveries.pending(kind=kind, fire_at=NOW)
     assert [(d.chat_id, d.parts_sent) for d in left] == [(2, 1)]
-    summary = await repos.deliveries.summary(kind=kind, period=period)
-    assert summary is not None and summary.recipients == 3
+    summary = await repos.deliveries.summary(kind=kind, fire_at=NOW)
+    assert summary is not None and summary.recipients == 3 and summary.period == period
     assert summary.by_status == {
         DeliveryStatus.SENT: 1,
         DeliveryStatus.PENDING: 1,
         DeliveryStatus.UNREACHABLE: 1,
     }
-    assert await repos.deliveries.summary(kind=DeliveryKind.REMINDER, period=period) is None
+    assert await repos.deliveries.summary(kind=DeliveryKind.REMINDER, fire_at=NOW) is None
 
 
 async def test_a_delivery_follows_a_group_to_its_new_id(repos: Repositories) -> None:
@@ -220,12 +220,12 @@ async def test_a_delivery_follows_a_group_to_its_new_id(repos: Repositories) -> 
         NewDelivery(-30, None, "p3", Language.ZH, False),
     ]
     groups.append(NewDelivery(-1030, None, "p3", Language.ZH, False))
-    await repos.deliveries.plan(kind=kind, period=period, due_at=NOW, recipients=groups, now=NOW)
-    first, second, _ = await repos.deliveries.pending(kind=kind, period=period)
+    await repos.deliveries.plan(kind=kind, fire_at=NOW, period=period, recipients=groups, now=NOW)
+    first, second, _ = await repos.deliveries.pending(kind=kind, fire_at=NOW)
     moved = await repos.deliveries.move_chat(delivery=first, new_chat_id=-1010, now=NOW)
     assert moved is not None and moved.chat_id == -1010 and moved.scope == "p1"
     assert await repos.deliveries.move_chat(delivery=second, new_chat_id=-1030, now=NOW) is None
-    statuses = {d.chat_id: d.status for d in await repos.deliveries.all(kind=kind, period=period)}
+    statuses = {d.chat_id: d.status for d in await repos.deliveries.all(kind=kind, fire_at=NOW)}
     assert statuses == {
         -1010: DeliveryStatus.PENDING,
         -30: DeliveryStatus.SKIPPED,
