@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
 from bot.core.clock import SettableClock
 from bot.core.domain import Role
 from bot.core.records import DeliveryKind, DeliveryStatus
+from tests.auxil.botprocess import query
 from tests.auxil.harness import ADMIN_ID, Harness, taipei
 from tests.auxil.scheduling import dispatcher, run_due, sent_since, services, wait_until
 from tests.auxil.seed import add_report
@@ -156,6 +157,15 @@ async def test_a_crash_in_the_middle_of_the_fan_out_sends_the_rest_and_none_twic
     for chat in (ADMIN_ID, CHIEF_P1, CHIEF_P2):
         assert methods(sent_since(standin, mark, chat)) == ["sendMessage", "sendPhoto"]
     assert set((await digest_statuses(harness)).values()) == {DeliveryStatus.SENT}
+    logged = query(
+        harness.settings.database_path,
+        "SELECT chat_id, event FROM delivery_log WHERE fire_at = ? AND event != 'failed_attempt'"
+        " ORDER BY chat_id, id",
+        (DIGEST_RUN.astimezone(UTC).isoformat(),),
+    )
+    assert logged == [(None, "planned")] + [
+        (chat, event) for chat in sorted((ADMIN_ID, CHIEF_P1, CHIEF_P2)) for event in ("part_sent", "sent")
+    ]
 
 
 async def test_stopping_the_bot_during_the_fan_out_leaves_the_rest_for_the_restart(bureau: Harness) -> None:
