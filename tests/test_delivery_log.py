@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import storage.database
 from bot.core.domain import Language
 from bot.core.records import DeliveryKind, DeliveryStatus, NewDelivery
 from tests.auxil.botprocess import query
-from tests.auxil.seed import add_member, open_repos
+from tests.auxil.seed import add_member, migrations_before, open_repos
 
 MONDAY = datetime(2021, 3, 8, 0, 0, tzinfo=UTC)
 OLD_AUDIT = [
@@ -22,15 +21,10 @@ OLD_AUDIT = [
 ]
 
 
-async def test_old_runs_and_their_audit_rows_move_to_the_delivery_log(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_old_runs_and_their_audit_rows_move_to_the_delivery_log(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    all_migrations = storage.database._migrations()
-    (version,) = [number for number, name, _ in all_migrations if name.endswith("_by_fire_time.sql")]
-    before = [m for m in all_migrations if m[0] < version]
-    monkeypatch.setattr(storage.database, "_migrations", lambda: before)
-    old = await open_repos(path)
+    with migrations_before("_delivery_runs_by_fire_time.sql"):
+        old = await open_repos(path)
     await add_member(old, 6, "p1")
     async with old.db.write() as connection:
         await connection.execute(
@@ -49,7 +43,6 @@ async def test_old_runs_and_their_audit_rows_move_to_the_delivery_log(
         )
     people = [entry.action for entry in await old.audit.latest(limit=50) if entry.actor_id is not None]
     await old.db.close()
-    monkeypatch.setattr(storage.database, "_migrations", lambda: all_migrations)
     new = await open_repos(path)
     try:
         moved = await new.deliveries.all(kind=DeliveryKind.DIGEST, fire_at=MONDAY)

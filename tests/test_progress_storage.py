@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-import storage.database
 from bot.core.domain import NOTHING_TO_REPORT, Language, Role
 from bot.core.records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery
 from bot.services import Repositories
 from storage.progress import split_range
-from tests.auxil.seed import add_member, add_report, open_repos
+from tests.auxil.seed import add_member, add_report, migrations_before, open_repos
 
 NOW = datetime(2021, 3, 8, 0, 0, tzinfo=UTC)
 INDICATORS = ("dui", "prevention_talks", NOTHING_TO_REPORT)
@@ -70,22 +69,16 @@ async def test_roll_up_matches_the_log_after_reports_and_voids(repos: Repositori
             )
 
 
-async def test_migration_rolls_up_reports_written_before_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_migration_rolls_up_reports_written_before_it(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    all_migrations = storage.database._migrations()
-    (progress,) = [version for version, name, _ in all_migrations if name.endswith("_progress.sql")]
-    before_progress = [m for m in all_migrations if m[0] < progress]
-    monkeypatch.setattr(storage.database, "_migrations", lambda: before_progress)
-    old = await open_repos(path)
+    with migrations_before("_progress.sql"):
+        old = await open_repos(path)
     officer = await add_member(old, 7, "p2")
     await add_report(old, officer, "dui", 4, date(2021, 3, 2))
     voided = await add_report(old, officer, "dui", 9, date(2021, 3, 2))
     await add_report(old, officer, NOTHING_TO_REPORT, 0, date(2021, 3, 3))
     await old.reports.void(report_id=voided.id, voided_by=7, reason="typo", now=NOW)
     await old.db.close()
-    monkeypatch.setattr(storage.database, "_migrations", lambda: all_migrations)
     new = await open_repos(path)
     try:
         span = DateRange(date(2021, 3, 1), date(2021, 3, 7))
