@@ -16,6 +16,7 @@ from handlers import (
     figures,
     people,
     progress,
+    redaction,
     report,
     review,
     staff,
@@ -39,6 +40,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *staff.handlers(),
         *audit.handlers(),
         *export.handlers(),
+        *redaction.handlers(),
         *fallbacks.handlers(),
     ]
     application.add_handlers(features)

@@ -20,6 +20,7 @@ KINDS = {
     "set": "figure",
     "report": "report",
     "undo": "report.void",
+    "redact": "report.redact",
     "user": "user",
     "role": "user.role",
     "move": "user.move",

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import storage.reports
 from bot.core.domain import NOTHING_TO_REPORT, Language, Role
-from bot.core.records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery
+from bot.core.records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery, NewReport
 from bot.services import Repositories
 from storage.progress import split_range
 from tests.auxil.seed import add_member, add_report, migrations_before, open_repos
@@ -74,10 +75,20 @@ async def test_migration_rolls_up_reports_written_before_it(tmp_path: Path) -> N
     with migrations_before("_progress.sql"):
         old = await open_repos(path)
     officer = await add_member(old, 7, "p2")
-    await add_report(old, officer, "dui", 4, date(2021, 3, 2))
-    voided = await add_report(old, officer, "dui", 9, date(2021, 3, 2))
-    await add_report(old, officer, NOTHING_TO_REPORT, 0, date(2021, 3, 3))
-    await old.reports.void(report_id=voided.id, voided_by=7, reason="typo", now=NOW)
+    ids = []
+    async with old.db.write() as connection:  # appended as then: today's reads join later tables
+        for indicator, count, day in (("dui", 4, 2), ("dui", 9, 2), (NOTHING_TO_REPORT, 0, 3)):
+            report = NewReport(
+                officer.telegram_id, officer.unit_code, indicator, date(2021, 3, day), count,
+                None, None, None, None, f"old:{len(ids)}",
+            )  # fmt: skip
+            cursor = await connection.execute(
+                storage.reports.INSERT, storage.reports.values(None, report, NOW)
+            )
+            ids.append(cursor.lastrowid)
+    voided = ids[1]
+    assert voided is not None
+    await old.reports.void(report_id=voided, voided_by=7, reason="typo", now=NOW)
     await old.db.close()
     new = await open_repos(path)
     try:
