@@ -17,6 +17,7 @@ from storage.figures import FigureRepo
 from storage.inbox import InboxRepo
 from storage.invitations import InvitationRepo
 from storage.progress import ProgressRepo
+from storage.recipients import RecipientRepo
 from storage.refusals import RefusalRepo
 from storage.reports import ReportRepo
 from storage.subscriptions import SubscriptionRepo
@@ -39,6 +40,7 @@ class Repositories:
     away: AwayRepo
     subscriptions: SubscriptionRepo
     deliveries: DeliveryRepo
+    recipients: RecipientRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -56,6 +58,7 @@ class Repositories:
             away=AwayRepo(db),
             subscriptions=SubscriptionRepo(db),
             deliveries=DeliveryRepo(db),
+            recipients=RecipientRepo(db),
         )
 
 
