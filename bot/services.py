@@ -18,6 +18,7 @@ from storage.figures import FigureRepo
 from storage.inbox import InboxRepo
 from storage.invitations import InvitationRepo
 from storage.progress import ProgressRepo
+from storage.recipients import RecipientRepo
 from storage.refusals import RefusalRepo
 from storage.reports import ReportRepo
 from storage.subscriptions import SubscriptionRepo
@@ -40,6 +41,7 @@ class Repositories:
     away: AwayRepo
     subscriptions: SubscriptionRepo
     deliveries: DeliveryRepo
+    recipients: RecipientRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -57,6 +59,7 @@ class Repositories:
             away=AwayRepo(db),
             subscriptions=SubscriptionRepo(db),
             deliveries=DeliveryRepo(db),
+            recipients=RecipientRepo(db),
         )
 
 

@@ -9,6 +9,7 @@ from telegram.ext import Application, BaseHandler, TypeHandler
 
 from handlers import (
     access,
+    annual,
     audit,
     away,
     export,
@@ -16,6 +17,7 @@ from handlers import (
     figures,
     people,
     progress,
+    redaction,
     report,
     review,
     staff,
@@ -39,6 +41,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *staff.handlers(),
         *audit.handlers(),
         *export.handlers(),
+        *redaction.handlers(),
+        *annual.handlers(),
         *fallbacks.handlers(),
     ]
     application.add_handlers(features)

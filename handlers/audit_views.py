@@ -1,4 +1,4 @@
-"""Message texts for /audit: one change per two short lines."""
+"""Message texts for /audit: one change per two short lines, under a head naming the filter."""
 
 from __future__ import annotations
 
@@ -52,11 +52,16 @@ def entry_text(context: BotContext, entry: LoggedChange) -> str:
     return text + "\n" + context.t("audit.values", old=_value(entry.old_value), new=_value(entry.new_value))
 
 
-def audit_text(context: BotContext, entries: list[LoggedChange]) -> str:
-    """The latest changes, newest first, as many as fit in one message."""
-    if not entries:
-        return context.t("audit.empty")
-    head = context.t("audit.head", count=len(entries))
+def audit_text(context: BotContext, entries: list[LoggedChange], *, chosen: str | None, kinds: str) -> str:
+    """The latest changes (of the kind or person `chosen`), newest first, as many as fit in one message."""
+    if chosen is None:
+        if not entries:
+            return context.t("audit.empty")
+        head = context.t("audit.head", count=len(entries))
+    else:
+        if not entries:
+            return context.t("audit.none_of", chosen=chosen, kinds=kinds)
+        head = context.t("audit.head_of", count=len(entries), chosen=chosen)
     parts: list[str] = []
     length = len(head)
     for entry in entries:

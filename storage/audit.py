@@ -16,7 +16,8 @@ from storage.database import Database, Repository
 _INSERT = "INSERT INTO audit (at, actor_id, action, subject, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)"
 
 
-def _encode(value: object) -> str | None:
+def encode(value: object) -> str | None:
+    """An old or new value as stored: text as it is, anything else as JSON."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -42,8 +43,8 @@ class AuditEntry:
             self.actor_id,
             self.action,
             self.subject,
-            _encode(self.old),
-            _encode(self.new),
+            encode(self.old),
+            encode(self.new),
         )
 
 
@@ -82,14 +83,26 @@ async def write(
 class AuditRepo(Repository):
     """Reads the audit trail (rows are written through `write`, in each change's own transaction)."""
 
-    async def latest(self, *, limit: int) -> list[LoggedChange]:
-        """The newest `limit` rows, newest first, with the actor's name."""
+    async def latest(
+        self, *, limit: int, kind: str | None = None, person: int | None = None
+    ) -> list[LoggedChange]:
+        """The newest `limit` rows, newest first, with the actor's name.
+
+        `kind` keeps the actions it names: `figure` every `figure.*`, `user.role` just that one.
+        `person` keeps the changes the person made or that are about them (subject = their id).
+        """
+        where, params = ["1"], {"limit": limit, "kind": kind, "person": person}
+        if kind is not None:
+            where.append("(a.action = :kind OR substr(a.action, 1, length(:kind) + 1) = :kind || '.')")
+        if person is not None:
+            where.append("(a.actor_id = :person OR a.subject = CAST(:person AS TEXT))")
         async with (
             self._db.read() as connection,
             connection.execute(
                 "SELECT a.id, a.at, a.actor_id, u.full_name, a.action, a.subject, a.old_value, a.new_value"
-                " FROM audit a LEFT JOIN users u ON u.telegram_id = a.actor_id ORDER BY a.id DESC LIMIT ?",
-                (limit,),
+                " FROM audit a LEFT JOIN users u ON u.telegram_id = a.actor_id"
+                f" WHERE {' AND '.join(where)} ORDER BY a.id DESC LIMIT :limit",
+                params,
             ) as cursor,
         ):
             return [

@@ -1,35 +1,51 @@
 """Delivery bookkeeping of scheduled messages: each run's recipients and how far each got.
 
-A run (a week's digest, a day's reminder) is planned once, with all its recipients, in one
-transaction. Each message part sent is recorded right after Telegram accepted it, so a restart
-resumes with what is still pending and never sends a recorded part again.
+A run is one fire time of a schedule (a reminder at 18:00, another at 21:00). It is planned once,
+with all its recipients, in one transaction. Each message part sent is recorded right after
+Telegram accepted it, so a restart resumes with what is still pending and never sends a recorded
+part again. Every change is logged in `delivery_log` (not the audit trail, which keeps people's
+changes), in the same transaction as the change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import aiosqlite
 
 from bot.core.domain import Language
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus, NewDelivery, RunSummary
-from storage import audit, rows
+from storage import rows
+from storage.audit import encode
 from storage.database import Repository
 
 _COLUMNS = (
-    "kind, period, chat_id, recipient_id, scope, language, show_names, status, parts_sent, attempts,"
-    " error, updated_at"
+    "d.kind, d.fire_at, r.period, d.chat_id, d.recipient_id, d.scope, d.language, d.show_names, d.status,"
+    " d.parts_sent, d.attempts, d.error, d.updated_at"
 )
 _MAX_ERROR = 200
+_SUPERSEDED = "superseded by a later run"
 
 
-_RUN = f"SELECT {_COLUMNS} FROM deliveries WHERE kind = ? AND period = ?"
+_SELECT = (
+    f"SELECT {_COLUMNS} FROM deliveries d"
+    " JOIN delivery_runs r ON r.kind = d.kind AND r.fire_at = d.fire_at"
+)
+_RUN = _SELECT + " WHERE d.kind = ? AND d.fire_at = ?"
 """The recipients of one run."""
+_EARLIER_PENDING = _SELECT + " WHERE d.kind = ? AND d.status = 'pending' AND d.fire_at < ?"
+"""The recipients still pending in runs of a kind before a fire time."""
+
+_LOG = (
+    "INSERT INTO delivery_log (at, kind, fire_at, chat_id, event, old_value, new_value)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 _delivery_from_row = rows.mapper(
     Delivery,
     kind=DeliveryKind,
+    fire_at=datetime.fromisoformat,
     language=Language,
     show_names=bool,
     status=DeliveryStatus,
@@ -37,8 +53,28 @@ _delivery_from_row = rows.mapper(
 )
 
 
-def _subject(delivery: Delivery) -> str:
-    return f"{delivery.kind.value}:{delivery.period}:{delivery.chat_id}"
+def fire_key(fire_at: datetime) -> str:
+    """How a run's fire time is stored: ISO in UTC, the same whatever zone it was read in."""
+    return fire_at.astimezone(UTC).isoformat()
+
+
+def _run(kind: DeliveryKind, fire_at: datetime) -> tuple[str, str]:
+    return kind.value, fire_key(fire_at)
+
+
+async def _log(
+    connection: aiosqlite.Connection,
+    now: datetime,
+    delivery: Delivery,
+    event: str,
+    *,
+    old: object = None,
+    new: object = None,
+) -> None:
+    """Log one change of a recipient's delivery inside the caller's transaction."""
+    kind, fire = _run(delivery.kind, delivery.fire_at)
+    values = (now.isoformat(), kind, fire, delivery.chat_id, event, encode(old), encode(new))
+    await connection.execute(_LOG, values)
 
 
 async def _set(
@@ -46,9 +82,13 @@ async def _set(
 ) -> None:
     """Update the delivery's row: `sets` with its values, and the time of the change."""
     await connection.execute(
-        f"UPDATE deliveries SET {sets}, updated_at = ? WHERE kind = ? AND period = ? AND chat_id = ?",
-        (*values, now.isoformat(), delivery.kind.value, delivery.period, delivery.chat_id),
+        f"UPDATE deliveries SET {sets}, updated_at = ? WHERE kind = ? AND fire_at = ? AND chat_id = ?",
+        (*values, now.isoformat(), *_run(delivery.kind, delivery.fire_at), delivery.chat_id),
     )
+
+
+def _state(delivery: Delivery) -> dict[str, object]:
+    return {"status": delivery.status.value, "parts_sent": delivery.parts_sent}
 
 
 class DeliveryRepo(Repository):
@@ -58,79 +98,85 @@ class DeliveryRepo(Repository):
         self,
         *,
         kind: DeliveryKind,
+        fire_at: datetime,
         period: str,
-        due_at: datetime,
         recipients: Sequence[NewDelivery],
         now: datetime,
     ) -> bool:
-        """Record the run and its recipients (one per chat) unless it exists; say whether it was new."""
+        """Record the run and its recipients (one per chat) unless it exists; say whether it was new.
+
+        Whatever an earlier run of the same kind still has pending is skipped: the later run
+        replaces it (its recipients are chosen afresh), so no one gets both.
+        """
         first: dict[int, NewDelivery] = {}
         for recipient in recipients:
             first.setdefault(recipient.chat_id, recipient)
         unique = list(first.values())
-        async with audit.write(self._db, at=now, actor_id=None) as (connection, audited):
+        run, planned_at = _run(kind, fire_at), now.isoformat()
+        async with self._db.write() as connection:
             cursor = await connection.execute(
-                "INSERT OR IGNORE INTO delivery_runs (kind, period, due_at, planned_at, recipients)"
+                "INSERT OR IGNORE INTO delivery_runs (kind, fire_at, period, planned_at, recipients)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (kind.value, period, due_at.isoformat(), now.isoformat(), len(unique)),
+                (*run, period, planned_at, len(unique)),
             )
             if cursor.rowcount == 0:
                 return False
+            await self._supersede(connection, kind, fire_at, now)
             await connection.executemany(
-                "INSERT INTO deliveries (kind, period, chat_id, recipient_id, scope, language, show_names,"
+                "INSERT INTO deliveries (kind, fire_at, chat_id, recipient_id, scope, language, show_names,"
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (
-                        kind.value,
-                        period,
-                        r.chat_id,
-                        r.recipient_id,
-                        r.scope,
-                        r.language.value,
-                        int(r.show_names),
-                        now.isoformat(),
-                    )
+                    (*run, r.chat_id, r.recipient_id, r.scope, r.language.value, r.show_names, planned_at)
                     for r in unique
                 ],
             )
-            new = {"due_at": due_at.isoformat(), "recipients": len(unique)}
-            await audited("delivery.plan", f"{kind.value}:{period}", new=new)
+            new = encode({"period": period, "recipients": len(unique)})
+            await connection.execute(_LOG, (planned_at, *run, None, "planned", None, new))
         return True
 
-    async def pending(self, *, kind: DeliveryKind, period: str) -> list[Delivery]:
-        """Recipients of the run still waiting for (part of) their message, in planned order."""
-        query = _RUN + " AND status = 'pending' ORDER BY rowid"
-        async with self._db.read() as connection:
-            return await rows.every(connection, query, (kind.value, period), _delivery_from_row)
+    async def _supersede(
+        self, connection: aiosqlite.Connection, kind: DeliveryKind, fire_at: datetime, now: datetime
+    ) -> None:
+        """Skip what runs of `kind` before `fire_at` still have pending, logging each."""
+        left = await rows.every(connection, _EARLIER_PENDING, _run(kind, fire_at), _delivery_from_row)
+        for delivery in left:
+            await _set(connection, delivery, "status = 'skipped', error = ?", (_SUPERSEDED,), now)
+            new = {"status": DeliveryStatus.SKIPPED.value, "reason": _SUPERSEDED}
+            await _log(connection, now, delivery, "superseded", old=_state(delivery), new=new)
 
-    async def all(self, *, kind: DeliveryKind, period: str) -> list[Delivery]:
+    async def pending(self, *, kind: DeliveryKind, fire_at: datetime) -> list[Delivery]:
+        """Recipients of the run still waiting for (part of) their message, in planned order."""
+        query = _RUN + " AND d.status = 'pending' ORDER BY d.rowid"
+        async with self._db.read() as connection:
+            return await rows.every(connection, query, _run(kind, fire_at), _delivery_from_row)
+
+    async def all(self, *, kind: DeliveryKind, fire_at: datetime) -> list[Delivery]:
         """Every recipient of the run, in planned order."""
         async with self._db.read() as connection:
             return await rows.every(
-                connection, _RUN + " ORDER BY rowid", (kind.value, period), _delivery_from_row
+                connection, _RUN + " ORDER BY d.rowid", _run(kind, fire_at), _delivery_from_row
             )
 
-    async def summary(self, *, kind: DeliveryKind, period: str) -> RunSummary | None:
+    async def summary(self, *, kind: DeliveryKind, fire_at: datetime) -> RunSummary | None:
         """The run with its recipients counted by status; None if it was never planned."""
+        run = _run(kind, fire_at)
         async with self._db.read() as connection:
             async with connection.execute(
-                "SELECT due_at, planned_at, recipients FROM delivery_runs WHERE kind = ? AND period = ?",
-                (kind.value, period),
+                "SELECT period, planned_at, recipients FROM delivery_runs WHERE kind = ? AND fire_at = ?", run
             ) as cursor:
-                run = await cursor.fetchone()
-            if run is None:
+                planned = await cursor.fetchone()
+            if planned is None:
                 return None
             async with connection.execute(
-                "SELECT status, COUNT(*) FROM deliveries WHERE kind = ? AND period = ? GROUP BY status",
-                (kind.value, period),
+                "SELECT status, COUNT(*) FROM deliveries WHERE kind = ? AND fire_at = ? GROUP BY status", run
             ) as cursor:
                 counts = {DeliveryStatus(row[0]): int(row[1]) async for row in cursor}
         return RunSummary(
             kind=kind,
-            period=period,
-            due_at=datetime.fromisoformat(run["due_at"]),
-            planned_at=datetime.fromisoformat(run["planned_at"]),
-            recipients=run["recipients"],
+            fire_at=fire_at,
+            period=planned["period"],
+            planned_at=datetime.fromisoformat(planned["planned_at"]),
+            recipients=planned["recipients"],
             by_status=counts,
         )
 
@@ -139,7 +185,7 @@ class DeliveryRepo(Repository):
         status = DeliveryStatus.SENT if done else DeliveryStatus.PENDING
         await self._update(
             delivery,
-            action="delivery.sent" if done else "delivery.part_sent",
+            event="sent" if done else "part_sent",
             sets="status = ?, parts_sent = ?, error = NULL",
             values=(status.value, parts_sent),
             new={"status": status.value, "parts_sent": parts_sent},
@@ -149,48 +195,41 @@ class DeliveryRepo(Repository):
     async def unreachable(self, *, delivery: Delivery, error: str, now: datetime) -> None:
         """Record that the recipient cannot be reached (blocked the bot, chat gone)."""
         sets = "status = 'unreachable', attempts = attempts + 1, error = ?"
-        await self._noted(
-            delivery, "delivery.unreachable", sets, DeliveryStatus.UNREACHABLE, ("error", error), now
-        )
+        await self._noted(delivery, "unreachable", sets, DeliveryStatus.UNREACHABLE, ("error", error), now)
 
     async def skipped(self, *, delivery: Delivery, reason: str, now: datetime) -> None:
-        """Record that the message is no longer needed (reported meanwhile, away, duplicate chat)."""
+        """Record that the message is no longer needed (reported meanwhile, away, no longer a reader)."""
         sets = "status = 'skipped', error = ?"
-        await self._noted(delivery, "delivery.skipped", sets, DeliveryStatus.SKIPPED, ("reason", reason), now)
+        await self._noted(delivery, "skipped", sets, DeliveryStatus.SKIPPED, ("reason", reason), now)
 
     async def failed_attempt(self, *, delivery: Delivery, error: str, now: datetime) -> None:
         """Record a transient failure; the recipient stays pending for the next attempt."""
         sets = "attempts = attempts + 1, error = ?"
-        await self._noted(
-            delivery, "delivery.failed_attempt", sets, DeliveryStatus.PENDING, ("error", error), now
-        )
+        await self._noted(delivery, "failed_attempt", sets, DeliveryStatus.PENDING, ("error", error), now)
 
     async def move_chat(self, *, delivery: Delivery, new_chat_id: int, now: datetime) -> Delivery | None:
         """Point a pending delivery at a group's new (supergroup) id; None if that chat has one already."""
-        async with audit.write(self._db, at=now, actor_id=None) as (connection, audited):
-            async with connection.execute(
-                "SELECT 1 FROM deliveries WHERE kind = ? AND period = ? AND chat_id = ?",
-                (delivery.kind.value, delivery.period, new_chat_id),
-            ) as cursor:
-                taken = await cursor.fetchone() is not None
+        async with self._db.write() as connection:
+            params = (*_run(delivery.kind, delivery.fire_at), new_chat_id)
+            moved = await rows.one(connection, _RUN + " AND d.chat_id = ?", params, _delivery_from_row)
+            taken = moved is not None
             if taken:
                 reason = f"migrated to {new_chat_id}"
                 await _set(connection, delivery, "status = 'skipped', error = ?", (reason,), now)
             else:
                 await _set(connection, delivery, "chat_id = ?", (new_chat_id,), now)
             new = {"chat": new_chat_id, "duplicate": taken}
-            await audited("delivery.migrated", _subject(delivery), old={"chat": delivery.chat_id}, new=new)
+            await _log(connection, now, delivery, "migrated", old={"chat": delivery.chat_id}, new=new)
             if taken:
                 return None
-            params = (delivery.kind.value, delivery.period, new_chat_id)
-            moved = await rows.one(connection, _RUN + " AND chat_id = ?", params, _delivery_from_row)
+            moved = await rows.one(connection, _RUN + " AND d.chat_id = ?", params, _delivery_from_row)
         assert moved is not None
         return moved
 
     async def _noted(
         self,
         delivery: Delivery,
-        action: str,
+        event: str,
         sets: str,
         status: DeliveryStatus,
         why: tuple[str, str],
@@ -199,19 +238,18 @@ class DeliveryRepo(Repository):
         """Store why (`error` or `reason`, and its text cut short) in the error column `sets` binds."""
         key, text = why[0], why[1][:_MAX_ERROR]
         new: dict[str, object] = {"status": status.value, key: text}
-        await self._update(delivery, action=action, sets=sets, values=(text,), new=new, now=now)
+        await self._update(delivery, event=event, sets=sets, values=(text,), new=new, now=now)
 
     async def _update(
         self,
         delivery: Delivery,
         *,
-        action: str,
+        event: str,
         sets: str,
         values: tuple[object, ...],
         new: dict[str, object],
         now: datetime,
     ) -> None:
-        async with audit.write(self._db, at=now, actor_id=None) as (connection, audited):
+        async with self._db.write() as connection:
             await _set(connection, delivery, sets, values, now)
-            old = {"status": delivery.status.value, "parts_sent": delivery.parts_sent}
-            await audited(action, _subject(delivery), old=old, new=new)
+            await _log(connection, now, delivery, event, old=_state(delivery), new=new)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.core.access import keeps_group_digest
+from bot.core.access import receives_digest
 from bot.core.domain import Language
 from bot.core.records import Member, Subscription
 from storage import audit, rows
@@ -36,7 +36,7 @@ async def end_lapsed(
     ended = [
         subscription
         for subscription in held
-        if not keeps_group_digest(member.role, member.active, member.unit_code, subscription.unit_code)
+        if not receives_digest(member, subscription.unit_code, in_group=True)
     ]
     for subscription in ended:
         await connection.execute("DELETE FROM chat_subscriptions WHERE chat_id = ?", (subscription.chat_id,))

@@ -143,7 +143,7 @@ def test_the_digest_is_due_from_its_time_until_the_week_ends(now: str, period: s
     assert (due.period if due else None) == period
     if due is not None:
         assert due.kind is DeliveryKind.DIGEST
-        assert due.due_at.strftime("%a %H:%M") == "Mon 08:00"
+        assert due.fire_at.strftime("%a %H:%M") == "Mon 08:00"
 
 
 @pytest.mark.parametrize(

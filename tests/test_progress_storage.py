@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-import storage.database
+import storage.reports
 from bot.core.domain import NOTHING_TO_REPORT, Language, Role
-from bot.core.records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery
+from bot.core.records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery, NewReport
 from bot.services import Repositories
 from storage.progress import split_range
-from tests.auxil.seed import add_member, add_report, open_repos
+from tests.auxil.seed import add_member, add_report, migrations_before, open_repos
 
 NOW = datetime(2021, 3, 8, 0, 0, tzinfo=UTC)
 INDICATORS = ("dui", "prevention_talks", NOTHING_TO_REPORT)
@@ -70,22 +70,26 @@ async def test_roll_up_matches_the_log_after_reports_and_voids(repos: Repositori
             )
 
 
-async def test_migration_rolls_up_reports_written_before_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_migration_rolls_up_reports_written_before_it(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    all_migrations = storage.database._migrations()
-    before_progress = [m for m in all_migrations if not m[1].endswith("_progress.sql")]
-    assert len(before_progress) == len(all_migrations) - 1 and all_migrations[-1][1].endswith("_progress.sql")
-    monkeypatch.setattr(storage.database, "_migrations", lambda: before_progress)
-    old = await open_repos(path)
+    with migrations_before("_progress.sql"):
+        old = await open_repos(path)
     officer = await add_member(old, 7, "p2")
-    await add_report(old, officer, "dui", 4, date(2021, 3, 2))
-    voided = await add_report(old, officer, "dui", 9, date(2021, 3, 2))
-    await add_report(old, officer, NOTHING_TO_REPORT, 0, date(2021, 3, 3))
-    await old.reports.void(report_id=voided.id, voided_by=7, reason="typo", now=NOW)
+    ids = []
+    async with old.db.write() as connection:  # appended as then: today's reads join later tables
+        for indicator, count, day in (("dui", 4, 2), ("dui", 9, 2), (NOTHING_TO_REPORT, 0, 3)):
+            report = NewReport(
+                officer.telegram_id, officer.unit_code, indicator, date(2021, 3, day), count,
+                None, None, None, None, f"old:{len(ids)}",
+            )  # fmt: skip
+            cursor = await connection.execute(
+                storage.reports.INSERT, storage.reports.values(None, report, NOW)
+            )
+            ids.append(cursor.lastrowid)
+    voided = ids[1]
+    assert voided is not None
+    await old.reports.void(report_id=voided, voided_by=7, reason="typo", now=NOW)
     await old.db.close()
-    monkeypatch.setattr(storage.database, "_migrations", lambda: all_migrations)
     new = await open_repos(path)
     try:
         span = DateRange(date(2021, 3, 1), date(2021, 3, 7))
@@ -190,27 +194,27 @@ async def test_a_run_is_planned_once_and_resumes_where_it_stopped(repos: Reposit
     people = [NewDelivery(chat, chat, "p1", Language.ZH, True) for chat in (1, 2, 3)]
     duplicate = NewDelivery(2, 2, None, Language.EN, False)
     assert await repos.deliveries.plan(
-        kind=kind, period=period, due_at=NOW, recipients=[*people, duplicate], now=NOW
+        kind=kind, fire_at=NOW, period=period, recipients=[*people, duplicate], now=NOW
     )
     assert not await repos.deliveries.plan(
-        kind=kind, period=period, due_at=NOW, recipients=people[:1], now=NOW
+        kind=kind, fire_at=NOW, period=period, recipients=people[:1], now=NOW
     )
-    pending = await repos.deliveries.pending(kind=kind, period=period)
+    pending = await repos.deliveries.pending(kind=kind, fire_at=NOW)
     assert [(d.chat_id, d.scope) for d in pending] == [(1, "p1"), (2, "p1"), (3, "p1")]
     await repos.deliveries.part_sent(delivery=pending[0], parts_sent=1, done=False, now=NOW)
     await repos.deliveries.part_sent(delivery=pending[0], parts_sent=2, done=True, now=NOW)
     await repos.deliveries.part_sent(delivery=pending[1], parts_sent=1, done=False, now=NOW)
     await repos.deliveries.unreachable(delivery=pending[2], error="Forbidden: bot was blocked", now=NOW)
-    left = await repos.deliveries.pending(kind=kind, period=period)
+    left = await repos.deliveries.pending(kind=kind, fire_at=NOW)
     assert [(d.chat_id, d.parts_sent) for d in left] == [(2, 1)]
-    summary = await repos.deliveries.summary(kind=kind, period=period)
-    assert summary is not None and summary.recipients == 3
+    summary = await repos.deliveries.summary(kind=kind, fire_at=NOW)
+    assert summary is not None and summary.recipients == 3 and summary.period == period
     assert summary.by_status == {
         DeliveryStatus.SENT: 1,
         DeliveryStatus.PENDING: 1,
         DeliveryStatus.UNREACHABLE: 1,
     }
-    assert await repos.deliveries.summary(kind=DeliveryKind.REMINDER, period=period) is None
+    assert await repos.deliveries.summary(kind=DeliveryKind.REMINDER, fire_at=NOW) is None
 
 
 async def test_a_delivery_follows_a_group_to_its_new_id(repos: Repositories) -> None:
@@ -220,12 +224,12 @@ async def test_a_delivery_follows_a_group_to_its_new_id(repos: Repositories) -> 
         NewDelivery(-30, None, "p3", Language.ZH, False),
     ]
     groups.append(NewDelivery(-1030, None, "p3", Language.ZH, False))
-    await repos.deliveries.plan(kind=kind, period=period, due_at=NOW, recipients=groups, now=NOW)
-    first, second, _ = await repos.deliveries.pending(kind=kind, period=period)
+    await repos.deliveries.plan(kind=kind, fire_at=NOW, period=period, recipients=groups, now=NOW)
+    first, second, _ = await repos.deliveries.pending(kind=kind, fire_at=NOW)
     moved = await repos.deliveries.move_chat(delivery=first, new_chat_id=-1010, now=NOW)
     assert moved is not None and moved.chat_id == -1010 and moved.scope == "p1"
     assert await repos.deliveries.move_chat(delivery=second, new_chat_id=-1030, now=NOW) is None
-    statuses = {d.chat_id: d.status for d in await repos.deliveries.all(kind=kind, period=period)}
+    statuses = {d.chat_id: d.status for d in await repos.deliveries.all(kind=kind, fire_at=NOW)}
     assert statuses == {
         -1010: DeliveryStatus.PENDING,
         -30: DeliveryStatus.SKIPPED,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
 from bot.core.clock import SettableClock
 from bot.core.domain import Role
 from bot.core.records import DeliveryKind, DeliveryStatus
+from tests.auxil.botprocess import query
 from tests.auxil.harness import ADMIN_ID, Harness, taipei
 from tests.auxil.scheduling import dispatcher, run_due, sent_since, services, wait_until
 from tests.auxil.seed import add_report
@@ -18,7 +19,8 @@ from tests.auxil.seed import add_report
 CHIEF_P1, CHIEF_P2 = 601, 602
 OFFICERS = {501: ("p1", "陳警員"), 502: ("p1", "王警員"), 503: ("p1", "李警員"), 504: ("p2", "張警員")}
 GROUP, SUPERGROUP = -100500, -1009500
-WEEK = "2021-W09"
+DIGEST_RUN = taipei("2021-03-08T08:00:00")  # the digest covering 2021-W09
+REMINDER_RUN = taipei("2021-03-09T20:00:00")
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ def methods(messages: list) -> list[str]:  # type: ignore[type-arg]
 
 
 async def digest_statuses(harness: Harness) -> dict[int, DeliveryStatus]:
-    rows = await services(harness).repos.deliveries.all(kind=DeliveryKind.DIGEST, period=WEEK)
+    rows = await services(harness).repos.deliveries.all(kind=DeliveryKind.DIGEST, fire_at=DIGEST_RUN)
     return {row.chat_id: row.status for row in rows}
 
 
@@ -155,6 +157,15 @@ async def test_a_crash_in_the_middle_of_the_fan_out_sends_the_rest_and_none_twic
     for chat in (ADMIN_ID, CHIEF_P1, CHIEF_P2):
         assert methods(sent_since(standin, mark, chat)) == ["sendMessage", "sendPhoto"]
     assert set((await digest_statuses(harness)).values()) == {DeliveryStatus.SENT}
+    logged = query(
+        harness.settings.database_path,
+        "SELECT chat_id, event FROM delivery_log WHERE fire_at = ? AND event != 'failed_attempt'"
+        " ORDER BY chat_id, id",
+        (DIGEST_RUN.astimezone(UTC).isoformat(),),
+    )
+    assert logged == [(None, "planned")] + [
+        (chat, event) for chat in sorted((ADMIN_ID, CHIEF_P1, CHIEF_P2)) for event in ("part_sent", "sent")
+    ]
 
 
 async def test_stopping_the_bot_during_the_fan_out_leaves_the_rest_for_the_restart(bureau: Harness) -> None:
@@ -276,7 +287,7 @@ async def test_an_officer_who_reports_after_planning_is_not_reminded(bureau: Har
     await run_due(harness)
     assert sent_since(standin, mark, 502) == []
     assert len(sent_since(standin, mark, 501)) == 1
-    rows = await services(harness).repos.deliveries.all(kind=DeliveryKind.REMINDER, period="2021-03-09")
+    rows = await services(harness).repos.deliveries.all(kind=DeliveryKind.REMINDER, fire_at=REMINDER_RUN)
     assert {row.chat_id: row.status for row in rows}[502] is DeliveryStatus.SKIPPED
 
 
@@ -284,7 +295,7 @@ async def test_chiefs_and_admins_are_never_reminded(bureau: Harness) -> None:
     harness = bureau
     harness.clock.set(taipei("2021-03-09T20:00:00"))
     await run_due(harness)
-    rows = await services(harness).repos.deliveries.all(kind=DeliveryKind.REMINDER, period="2021-03-09")
+    rows = await services(harness).repos.deliveries.all(kind=DeliveryKind.REMINDER, fire_at=REMINDER_RUN)
     members = [await services(harness).repos.users.get(telegram_id=row.chat_id) for row in rows]
     assert {member.role for member in members if member is not None} == {Role.OFFICER}
     assert sorted(row.chat_id for row in rows) == sorted(OFFICERS)

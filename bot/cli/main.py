@@ -1,17 +1,18 @@
-"""Command line: `python -m bot run | check-plan | export | digest | backup | demo`."""
+"""Command line: `python -m bot run | check-plan | export | annual | digest | backup | demo`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from bot.cli.logs import configure_logging
+from bot.cli.private_files import database_files, make_private, warn_if_env_exposed
 from bot.core.plan import Plan, PlanError, load_plan, plan_summary
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import ENV_FILE, Settings, SettingsError, load_settings
 
 NO_TOKEN = """\
 No Telegram bot token is set. To get one, open Telegram, start a chat with @BotFather,
@@ -60,10 +61,10 @@ def run(_: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    secrets = (settings.telegram_bot_token, settings.webhook_secret)
+    configure_logging(settings.log_level, [secret.get_secret_value() for secret in secrets if secret])
+    warn_if_env_exposed(Path(ENV_FILE))
+    make_private(database_files(settings.database_path))
     from bot.app import build_application
     from bot.intake.runner import serve
 
@@ -89,6 +90,8 @@ def export(args: argparse.Namespace) -> int:
     settings = _settings()
     _existing_database(settings)
     out = Path(args.out) if args.out else None
+    if out is not None:
+        make_private([out])  # a file written over keeps its mode
     if args.format == "xlsx":
         return export_workbook(settings, out, args.year)
     rows = asyncio.run(export_csv_file(settings.database_path, out, year=args.year))
@@ -154,6 +157,35 @@ def export_workbook(settings: Settings, out: Path | None, year: int | None) -> i
     return 0
 
 
+def annual(args: argparse.Namespace) -> int:
+    """Write the year's result sheet (.xlsx), the last finished year by default."""
+    from datetime import datetime
+
+    from bot.cli.annual import read_annual_sheet, write_sheet
+    from bot.core.annual import annual_year
+    from bot.core.domain import Language
+
+    settings = _settings()
+    _existing_database(settings)
+    plan = _plan(settings.plan_path)
+    today = datetime.now(settings.tz).date()
+    try:
+        year = annual_year([args.year] if args.year else [], today)
+    except ValueError:
+        print(f"--year: {args.year!r} is not a year such as 2025 or 114", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else None
+    language = Language(args.lang)
+    sheet = asyncio.run(read_annual_sheet(settings, plan, year=year, today=today, language=language))
+    if sheet is None:
+        print(f"nothing was reported or entered for {year}; no sheet written", file=sys.stderr)
+        return 1
+    write_sheet(sheet, out)
+    if out is not None:
+        print(f"the {year} result sheet ({len(sheet.scopes)} sheets) written to {out}", file=sys.stderr)
+    return 0
+
+
 def backup(args: argparse.Namespace) -> int:
     """Take an online backup of the database to a file and check it, or check an existing one."""
     from storage.backup import BackupError, integrity_problems, take_backup
@@ -210,6 +242,11 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--year", type=int)
     out.add_argument("--out", help="file to write (default: standard output)")
     out.set_defaults(handler=export)
+    year_sheet = commands.add_parser("annual", help="write the year's result sheet (.xlsx)")
+    year_sheet.add_argument("--year", help="2025 or ROC 114 (default: the last finished year)")
+    year_sheet.add_argument("--out", help="file to write (default: standard output)")
+    year_sheet.add_argument("--lang", choices=["zh", "en"], default="zh")
+    year_sheet.set_defaults(handler=annual)
     week = commands.add_parser("digest", help="print the weekly digest as plain text")
     week.add_argument("--unit", help="unit code (default: the whole bureau)")
     week.add_argument(

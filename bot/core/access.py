@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.domain import Role
+from bot.core.records import Member
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,15 @@ def digest_scope(role: Role, own_unit: str) -> str | None:
     return own_unit if role is Role.CHIEF else None
 
 
-def keeps_group_digest(role: Role, active: bool, own_unit: str, unit_code: str) -> bool:
-    """A group keeps a unit's digest while whoever subscribed it is an active chief of that unit,
-    or an active admin."""
-    return active and (role is Role.ADMIN or (role is Role.CHIEF and own_unit == unit_code))
+def receives_digest(reader: Member | None, scope: str | None, *, in_group: bool) -> bool:
+    """Whether a digest of `scope` (None = the bureau) may still go out on `reader`'s account.
+
+    In a private chat the reader is the recipient: an active chief or admin, and the digest is
+    their own (`digest_scope`). In a group the reader is the member who subscribed it: the group
+    gets the unit's digest only while that member is an active chief of the unit, or an active admin.
+    """
+    if reader is None or not reader.active:
+        return False
+    if in_group:
+        return reader.role is Role.ADMIN or (reader.role is Role.CHIEF and reader.unit_code == scope)
+    return reader.role in (Role.CHIEF, Role.ADMIN) and digest_scope(reader.role, reader.unit_code) == scope

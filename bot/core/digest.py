@@ -35,6 +35,8 @@ class Digest:
     week_end: date
     officers: int
     silent: tuple[SilentOfficer, ...]
+    year_end: Standing | None = None
+    """How the year that ended in the covered week finished (the first digest of a new year)."""
 
     @property
     def unit_code(self) -> str | None:
@@ -53,6 +55,17 @@ def covered_week(send_day: date) -> tuple[date, date]:
     """Monday and Sunday of the last complete week before the week of `send_day`."""
     monday, _ = week_bounds(send_day)
     return monday - timedelta(days=7), monday - timedelta(days=1)
+
+
+def closing_year(send_day: date) -> int | None:
+    """The year whose 31 December falls in the week the digest sent on send_day covers, else None.
+
+    That digest, one a year whatever the schedule (with the default Monday one, the first digest
+    of January), says how the old year ended before the new year's figures.
+    """
+    monday, sunday = covered_week(send_day)
+    last_day = date(monday.year, 12, 31)
+    return monday.year if monday <= last_day <= sunday else None
 
 
 def _days(start: date, end: date) -> Iterable[date]:
@@ -90,6 +103,7 @@ def build_digest(
     unit_figures: Mapping[str, Actuals] | None,
     officers: Mapping[str, int],
     silent: Sequence[SilentOfficer],
+    year_end: Standing | None = None,
 ) -> Digest:
     """The digest of the week ending on week.end, year to date as of that Sunday."""
     standing = build_standing(
@@ -111,4 +125,5 @@ def build_digest(
         week_end=week.end,
         officers=total,
         silent=tuple(in_scope),
+        year_end=year_end,
     )

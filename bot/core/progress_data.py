@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
-from bot.core.digest import Digest, build_digest, covered_week, silent_officers
+from bot.core.digest import Digest, build_digest, closing_year, covered_week, silent_officers
 from bot.core.figure_source import NO_FIGURES, FiguresSource
 from bot.core.plan import Plan
 from bot.core.progress import Actuals
@@ -110,6 +110,7 @@ class ProgressData:
         silent = silent_officers(candidates, week, self._tz)
         bureau_figures = await self._figures.actuals_for(year=year, unit_code=None)
         year_counts, week_counts, previous_counts = (_nest(rows, column) for column in range(3))
+        year_ends = await self._year_ends(send_day, unit_codes)
         digests = {}
         for unit_code in unit_codes:
             digests[unit_code] = build_digest(
@@ -123,8 +124,19 @@ class ProgressData:
                 unit_figures=await self._unit_figures(unit_code, year),
                 officers=officers,
                 silent=silent,
+                year_end=year_ends.get(unit_code),
             )
         return digests
+
+    async def _year_ends(
+        self, send_day: date, unit_codes: Sequence[str | None]
+    ) -> dict[str | None, Standing]:
+        """How the old year ended, for the digest whose week holds its 31 December (else nothing)."""
+        year = closing_year(send_day)
+        if year is None:
+            return {}
+        standings = await self.standings(unit_codes=unit_codes, year=year, today=date(year, 12, 31))
+        return dict(zip(unit_codes, standings, strict=True))
 
     async def digest(self, *, send_day: date, unit_code: str | None) -> Digest:
         """One digest sent on send_day."""

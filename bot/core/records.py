@@ -174,6 +174,14 @@ class Subscription:
     subscribed_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class SubscribedGroup:
+    """A group's subscription with the member who made it, as they are now (None if unknown)."""
+
+    subscription: Subscription
+    subscriber: Member | None
+
+
 class DeliveryKind(StrEnum):
     """What a scheduled run sends."""
 
@@ -203,9 +211,10 @@ class NewDelivery:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """A recipient of a run and how far sending to them got."""
+    """A recipient of a run (one fire time of its schedule) and how far sending to them got."""
 
     kind: DeliveryKind
+    fire_at: datetime
     period: str
     chat_id: int
     recipient_id: int | None
@@ -224,8 +233,8 @@ class RunSummary:
     """A planned run and how many of its recipients are in each state."""
 
     kind: DeliveryKind
+    fire_at: datetime
     period: str
-    due_at: datetime
     planned_at: datetime
     recipients: int
     by_status: dict[DeliveryStatus, int]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from datetime import date
 
+from bot.core.annual import Verdict, row_has_figures, verdict
 from bot.core.digest import Digest
 from bot.core.domain import Language
 from bot.core.numbers import number
@@ -20,12 +22,19 @@ from bot.rendering.chart import ChartText
 from bot.rendering.i18n import Catalog, Markup
 
 MAX_NAMES = 30
+MESSAGE_LIMIT = 4096
+"""Telegram's longest message text, in UTF-16 code units after the markup is parsed."""
 _TAG = re.compile(r"<[^>]+>")
 
 
 def to_plain(text: str) -> str:
     """Telegram HTML as plain text: tags removed, entities decoded."""
     return html.unescape(_TAG.sub("", text))
+
+
+def telegram_length(text: str) -> int:
+    """How long Telegram counts an HTML text: UTF-16 code units of what it shows."""
+    return len(to_plain(text).encode("utf-16-le")) // 2
 
 
 class ProgressTexts:
@@ -236,7 +245,60 @@ class ProgressTexts:
         lines += ["", self.t("progress.section_other")]
         lines += [self.line(row, unit_view=unit_view) for row in standing.other_rows]
         lines += ["", *self.silent(digest, show_names=show_names), "", self.t("progress.legend")]
-        return "\n".join(lines)
+        room = MESSAGE_LIMIT - telegram_length("\n".join(lines))
+        return "\n".join([title, *self.year_end(digest, room=room), *lines[1:]])
+
+    def year_end(self, digest: Digest, *, room: int = MESSAGE_LIMIT) -> list[str]:
+        """How the old year ended (the first digest of a new year): a line per indicator and its verdict.
+
+        When those lines would not fit in `room` characters, how many indicators met, missed or
+        lack data instead.
+        """
+        standing = digest.year_end
+        if standing is None:
+            return []
+        title = self.t("annual.recap_title", year=self.year(standing.year))
+        verdicts = [(row, verdict(row, final=True)) for row in standing.rows]
+        lines = self._verdict_lines(verdicts, unit_view=standing.unit_code is not None)
+        if telegram_length("\n".join([title, *lines, ""])) + 1 > room:
+            lines = [self._verdict_counts(verdicts)]
+        return [title, *lines, ""]
+
+    def _verdict_lines(self, verdicts: list[tuple[Row, Verdict]], *, unit_view: bool) -> list[str]:
+        """A line per indicator; those with neither a target nor figures counted in one line."""
+        shown = [
+            (row, result)
+            for row, result in verdicts
+            if result is not Verdict.NO_TARGET or row_has_figures(row)
+        ]
+        lines = [
+            self.t(
+                "annual.recap_line_bare" if result is Verdict.NO_DATA else "annual.recap_line",
+                mark=self.label(f"annual.mark_{result.value}"),
+                name=self.indicator_name(row.indicator),
+                figures=Markup(self.figures(row, unit_view=unit_view)),
+                verdict=self.label(f"annual.verdict_{result.value}"),
+            )
+            for row, result in shown
+        ]
+        if len(shown) < len(verdicts):
+            mark = self.label(f"annual.mark_{Verdict.NO_TARGET.value}")
+            lines.append(self.t("annual.recap_empty", mark=mark, count=len(verdicts) - len(shown)))
+        return lines
+
+    def _verdict_counts(self, verdicts: list[tuple[Row, Verdict]]) -> str:
+        """How many indicators met, missed, lack a target or lack data, on one line."""
+        counts = Counter(result for _, result in verdicts)
+        return self.label("progress.separator").join(
+            self.t(
+                "annual.recap_count",
+                mark=self.label(f"annual.mark_{result.value}"),
+                verdict=self.label(f"annual.verdict_{result.value}"),
+                count=counts[result],
+            )
+            for result in Verdict
+            if counts[result]
+        )
 
     def silent(self, digest: Digest, *, show_names: bool) -> list[str]:
         """Who reported nothing all week: a count, then names (if allowed) or counts per unit."""

@@ -1,9 +1,12 @@
-"""Scheduled work: the weekly digest and the daily reminder, each sent once per recipient.
+"""Scheduled work: digests and reminders, each run (one fire time of its schedule) sent once per recipient.
 
 What is due comes from the clock, the cron settings and the delivery bookkeeping, never from
 APScheduler's memory: the JobQueue only wakes `Dispatcher.run_due` at the cron times (with a
 misfire grace time and coalescing), once right after start-up, and every few minutes as a sweep
-that resumes whatever a failure left pending. A run's recipients are recorded once, all together; each
+that resumes whatever a failure left pending. Only the latest run of each kind is due, so a
+later run replaces what an earlier one left pending. A run's recipients are recorded once, all
+together (a digest's again checked before each message: a chief disabled meanwhile, or a group
+whose subscriber is no longer the unit's chief, gets nothing); each
 message part is recorded right after Telegram accepted it, one message in flight at a time, so a
 restart neither repeats what was recorded nor skips what was not. (A crash in the instant between
 Telegram's answer and that record can repeat one message to one recipient; nothing else can.)
@@ -25,8 +28,8 @@ from typing import Any
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext
 
-from bot.core.access import digest_scope, sees_officer_names
-from bot.core.domain import Language, Role
+from bot.core.access import digest_scope, receives_digest, sees_officer_names
+from bot.core.domain import Language
 from bot.core.records import Delivery, DeliveryKind, NewDelivery
 from bot.rendering.digest_message import DigestMessages
 from bot.rendering.reminder import reminder_buttons, reminder_text
@@ -38,6 +41,7 @@ log = logging.getLogger(__name__)
 
 MISFIRE_GRACE = timedelta(hours=1)
 SWEEP_INTERVAL = timedelta(minutes=10)
+NO_LONGER_A_READER = "no longer receives this digest"
 DIGEST_JOB, REMINDER_JOB, CATCH_UP_JOB, SWEEP_JOB = "digest", "reminder", "catch-up", "sweep"
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -68,7 +72,7 @@ class Dispatcher:
         return self.services.clock.now()
 
     def due(self, now: datetime) -> list[DueRun]:
-        """The runs whose time has come within their window (digest: this week; reminder: today)."""
+        """The latest run of each kind due within its window (digest: this week; reminder: today)."""
         tz = self.services.settings.tz
         runs = [digest_due(self.digest_trigger, now, tz), reminder_due(self.reminder_trigger, now, tz)]
         return [run for run in runs if run is not None]
@@ -86,7 +90,7 @@ class Dispatcher:
                 try:
                     await self._fan_out(due)
                 except _Pause:
-                    log.warning("%s %s paused; the rest is retried later", due.kind, due.period)
+                    log.warning("%s %s paused; the rest is retried later", due.kind, due.fire_at)
 
     async def tick(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
         """JobQueue callback: run what is due now."""
@@ -94,36 +98,44 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ recipients
     async def _record_recipients(self, due: DueRun, now: datetime) -> None:
-        """Fix a due run's recipients once, as they are now; later runs of the same period keep them."""
+        """Fix a due run's recipients once, as they are now; later passes over the same run keep them."""
         deliveries = self.services.repos.deliveries
-        if await deliveries.summary(kind=due.kind, period=due.period) is not None:
+        if await deliveries.summary(kind=due.kind, fire_at=due.fire_at) is not None:
             return
         if due.kind is DeliveryKind.DIGEST:
             recipients = await self._digest_recipients()
         else:
             recipients = await self._reminder_recipients(due.day)
         if await deliveries.plan(
-            kind=due.kind, period=due.period, due_at=due.due_at, recipients=recipients, now=now
+            kind=due.kind, fire_at=due.fire_at, period=due.period, recipients=recipients, now=now
         ):
-            log.info("planned %s %s for %d recipients", due.kind, due.period, len(recipients))
+            log.info("planned %s %s for %d recipients", due.kind, due.fire_at, len(recipients))
 
     async def _digest_recipients(self) -> list[NewDelivery]:
-        """Active chiefs (their unit, names shown), admins (the bureau), subscribed groups."""
-        repos = self.services.repos
-        recipients = []
-        for member in await repos.users.list_unit():
+        """Active chiefs (their unit, names shown), admins (the bureau), groups whose subscriber still may."""
+        recipients = self.services.repos.recipients
+        planned = []
+        for member in await recipients.digest_readers():
+            scope = digest_scope(member.role, member.unit_code)
+            names = sees_officer_names(member.role)
             language = member.language or Language.ZH
-            if not member.active:
-                continue
-            if member.role in (Role.CHIEF, Role.ADMIN):
-                scope = digest_scope(member.role, member.unit_code)
-                names = sees_officer_names(member.role)
-                recipients.append(NewDelivery(member.telegram_id, member.telegram_id, scope, language, names))
-        for subscription in await repos.subscriptions.all():
-            recipients.append(
-                NewDelivery(subscription.chat_id, None, subscription.unit_code, subscription.language, False)
-            )
-        return recipients
+            planned.append(NewDelivery(member.telegram_id, member.telegram_id, scope, language, names))
+        for group in await recipients.groups():
+            chat, unit = group.subscription.chat_id, group.subscription.unit_code
+            if receives_digest(group.subscriber, unit, in_group=True):
+                planned.append(NewDelivery(chat, None, unit, group.subscription.language, False))
+        return planned
+
+    async def _still_receives(self, delivery: Delivery) -> bool:
+        """Whether the digest planned for this chat may still go out (checked before each message)."""
+        repos = self.services.repos
+        if delivery.recipient_id is not None:
+            reader = await repos.users.get(telegram_id=delivery.recipient_id)
+            return receives_digest(reader, delivery.scope, in_group=False)
+        group = await repos.recipients.group(chat_id=delivery.chat_id)
+        if group is None or group.subscription.unit_code != delivery.scope:
+            return False
+        return receives_digest(group.subscriber, delivery.scope, in_group=True)
 
     async def _reminder_recipients(self, day: date) -> list[NewDelivery]:
         """Active officers without a report that day who are not away."""
@@ -135,13 +147,13 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ sending
     async def _fan_out(self, due: DueRun) -> None:
-        pending = await self.services.repos.deliveries.pending(kind=due.kind, period=due.period)
+        pending = await self.services.repos.deliveries.pending(kind=due.kind, fire_at=due.fire_at)
         if not pending:
             return
         send = await self._digest_sender(due, pending) if due.kind is DeliveryKind.DIGEST else self._remind
         for index, delivery in enumerate(pending):
             if not self._application.running:
-                log.info("%s %s: stopping, %d left pending", due.kind, due.period, len(pending) - index)
+                log.info("%s %s: stopping, %d left pending", due.kind, due.fire_at, len(pending) - index)
                 return
             await self._deliver(delivery, send)
 
@@ -157,17 +169,30 @@ class Dispatcher:
         return send
 
     async def _send_digest(self, delivery: Delivery, messages: DigestMessages) -> None:
+        """Send the digest's text, then its chart, each only while the recipient still receives it."""
         bot = self._application.bot
         scope, language = delivery.scope, delivery.language
         deliveries = self.services.repos.deliveries
-        if delivery.parts_sent < 1:
-            text = messages.text(scope, language, show_names=delivery.show_names)
-            await bot.send_message(delivery.chat_id, text)
-            await deliveries.part_sent(delivery=delivery, parts_sent=1, done=False, now=self._now())
-            delivery = replace(delivery, parts_sent=1)
-        photo = await messages.photo(scope, language)
-        await bot.send_photo(delivery.chat_id, photo=photo, caption=messages.caption(scope, language))
-        await deliveries.part_sent(delivery=delivery, parts_sent=2, done=True, now=self._now())
+
+        async def text() -> None:
+            body = messages.text(scope, language, show_names=delivery.show_names)
+            await bot.send_message(delivery.chat_id, body)
+
+        async def chart() -> None:
+            photo = await messages.photo(scope, language)
+            await bot.send_photo(delivery.chat_id, photo=photo, caption=messages.caption(scope, language))
+
+        parts = (text, chart)
+        for number, part in enumerate(parts, start=1):
+            if number <= delivery.parts_sent:
+                continue
+            if not await self._still_receives(delivery):
+                await deliveries.skipped(delivery=delivery, reason=NO_LONGER_A_READER, now=self._now())
+                return
+            await part()
+            done = number == len(parts)
+            await deliveries.part_sent(delivery=delivery, parts_sent=number, done=done, now=self._now())
+            delivery = replace(delivery, parts_sent=number)
 
     async def _remind(self, delivery: Delivery) -> None:
         repos = self.services.repos

@@ -1,9 +1,11 @@
 """Which scheduled run is due: the weekly digest and the daily reminder, from their cron triggers.
 
-A run is due when its latest fire time lies between the start of its window and now: the digest
-within the same ISO week (so one missed while the bot was down is still sent that week), the
-reminder within the same day. The period names the run: the ISO week the digest covers (the
-last complete Monday–Sunday week before the fire day), or the reminder's date.
+A run is one fire time of its schedule (`0 18,21 * * *` makes two reminder runs a day), and the
+due run is the latest fire time between the start of its window and now: the digest within the
+same ISO week, the reminder within the same day. So after downtime only the latest missed run of
+each kind is sent, and only while it is still relevant. The fire time names the run; its period
+says what it is about: the ISO week the digest covers (the last complete Monday–Sunday week
+before the fire day), or the reminder's date.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from bot.scheduling.cron import last_fire
 
 @dataclass(frozen=True)
 class DueRun:
-    """A run whose time has come: what, which period, when it was due, and its local day."""
+    """A run whose time has come: what, which period, the fire time that names it, and its local day."""
 
     kind: DeliveryKind
     period: str
-    due_at: datetime
+    fire_at: datetime
     day: date
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 
+import storage.database
 from bot.core.domain import Role
 from bot.core.records import Member, NewReport, Report
 from bot.services import Repositories
@@ -69,3 +73,12 @@ async def add_report(
         now=now or datetime.combine(day, datetime.min.time(), UTC),
     )
     return report
+
+
+@contextmanager
+def migrations_before(file_suffix: str) -> Iterator[None]:
+    """While inside, a database opened is migrated only up to the migration named `...file_suffix`."""
+    every = storage.database._migrations()
+    (version,) = [number for number, name, _ in every if name.endswith(file_suffix)]
+    with mock.patch.object(storage.database, "_migrations", lambda: [m for m in every if m[0] < version]):
+        yield
