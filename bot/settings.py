@@ -155,7 +155,7 @@ def env_file() -> str | None:
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning validation errors into one readable message."""
     try:
-        return Settings(_env_file=env_file(), **overrides)  # type: ignore[arg-type,call-arg]
+        return Settings(**{"_env_file": env_file(), **overrides})  # type: ignore[arg-type]
     except ValidationError as error:
         lines = []
         for problem in error.errors():
