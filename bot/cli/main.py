@@ -197,6 +197,13 @@ def digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def doctor(_: argparse.Namespace) -> int:
+    """Check settings, token, Bot API, plan, database, folders, disk, backups, time zone and clock."""
+    from bot.cli.doctor import doctor as examine
+
+    return examine()
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's arguments."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
@@ -225,6 +232,9 @@ def parser() -> argparse.ArgumentParser:
     copy.add_argument("file", help="backup file to write (replaced atomically)")
     copy.add_argument("--check", action="store_true", help="only check an existing backup file")
     copy.set_defaults(handler=backup)
+    commands.add_parser("doctor", help="check the setup; exit status 1 on any problem").set_defaults(
+        handler=doctor
+    )
     return root
 
 
