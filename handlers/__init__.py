@@ -19,6 +19,7 @@ from handlers import (
     report,
     review,
     staff,
+    status,
     subscriptions,
 )
 
@@ -38,6 +39,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *figures.handlers(),
         *staff.handlers(),
         *audit.handlers(),
+        *status.handlers(),
         *export.handlers(),
         *fallbacks.handlers(),
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -60,10 +59,10 @@ def run(_: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.service.logs import configure
+
+    token = settings.telegram_bot_token.get_secret_value()
+    configure(settings.log_level, settings.log_format, token)
     from bot.app import build_application
     from bot.intake.runner import serve
 
