@@ -53,3 +53,4 @@ def configure(level: str, log_format: str, token: str | None) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.captureWarnings(True)  # Python warnings become log lines of the same format
