@@ -64,6 +64,10 @@ class Vitals:
             "fieldbot_bot_api_403", "Bot API answers 403 Forbidden (a user blocked the bot)",
             registry=self.registry,
         )  # fmt: skip
+        self.backup_attempts = Counter(
+            "fieldbot_backup_attempts", "Nightly backup attempts (retries included) by outcome", ["outcome"],
+            registry=self.registry,
+        )  # fmt: skip
         self.mode = "polling"
         self.intake_alive = False
         self.intake_reason = "intake not started"
@@ -123,6 +127,7 @@ class Vitals:
     def backup_done(self, *, ok: bool, error: str = "") -> None:
         """The nightly backup (or its retry) succeeded or failed."""
         self.backup = BackupOutcome(ok=ok, at=time.time(), error=error)
+        self.backup_attempts.labels(outcome="ok" if ok else "failed").inc()
 
     # ------------------------------------------------------------------ judgements
     def intake_problem(self) -> str | None:
