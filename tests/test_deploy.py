@@ -1,4 +1,4 @@
-"""deploy/fieldbot.service: the hardening and restart rules the README promises, checked by systemd where it exists.
+"""deploy/fieldbot.service: the hardening and restart rules the README promises, verified by systemd.
 
 Where `systemd-analyze` is missing the unit is still read with configparser and every
 promised option asserted, and the output says that systemd did not verify it

@@ -1,4 +1,4 @@
-"""`python -m bot doctor` as an operator runs it, against the stand-in: one line per check, exit 1 on a problem."""
+"""`python -m bot doctor` run as an operator runs it: a line per check, exit status 1 on a problem."""
 
 from __future__ import annotations
 

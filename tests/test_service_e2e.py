@@ -36,7 +36,9 @@ async def backed_up(tmp_path: Path, standin: BotApiStandIn, clock: SettableClock
 
 
 def _texts(harness: Harness, needle: str) -> list[str]:
-    return [m.plain_text or "" for m in harness.standin.messages_to(ADMIN_ID) if needle in (m.plain_text or "")]
+    return [
+        m.plain_text or "" for m in harness.standin.messages_to(ADMIN_ID) if needle in (m.plain_text or "")
+    ]
 
 
 def _attempts(harness: Harness, outcome: str) -> float:

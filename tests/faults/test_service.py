@@ -46,7 +46,9 @@ async def _start(bot: BotProcess, standin: BotApiStandIn, port: int) -> None:
     await bot.start()
 
 
-async def test_metrics_count_what_happened_and_the_log_is_json(bot: BotProcess, standin: BotApiStandIn) -> None:
+async def test_metrics_count_what_happened_and_the_log_is_json(
+    bot: BotProcess, standin: BotApiStandIn
+) -> None:
     port = _free_port()
     await _start(bot, standin, port)
     assert (await _get(port, "/healthz")).status_code == 200
