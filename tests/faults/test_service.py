@@ -12,7 +12,14 @@ import httpx
 import pytest
 
 from bot.demo.sandbox.standin import BotApiStandIn
-from tests.auxil.botprocess import BotProcess, say, seed_officers, stored_reports, wait_until
+from tests.auxil.botprocess import (
+    BotProcess,
+    pending_updates,
+    say,
+    seed_officers,
+    stored_reports,
+    wait_until,
+)
 from tests.auxil.harness import TOKEN
 from tests.auxil.unwritable import unwritable
 
@@ -56,10 +63,12 @@ async def test_metrics_count_what_happened_and_the_log_is_json(
         answer = await say(standin, OFFICER, f"/report dui {number + 1} today {SECRET_NOTE}")
         assert "已記錄" in answer or "recorded" in answer.lower() or "✅" in answer, answer
     await wait_until(lambda: len(stored_reports(bot.database)) == 5, within=20, what="5 reports stored")
+    await wait_until(lambda: pending_updates(bot.database) == 0, within=20, what="every update handled")
     metrics = (await _get(port, "/metrics")).text
     assert _sample(metrics, "fieldbot_reports_stored_total", '{indicator="dui"}') == 5
     assert _sample(metrics, "fieldbot_updates_received_total") == 5
     assert _sample(metrics, "fieldbot_inbox_backlog") == 0
+    assert _sample(metrics, "fieldbot_updates_handled_total") == 5
     assert _sample(metrics, "fieldbot_messages_sent_total") >= 5
     assert _sample(metrics, "fieldbot_bot_api_429_total") == 0
     assert _sample(metrics, "fieldbot_last_successful_poll_seconds") > 0
