@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ import pytest
 from bot.core.clock import SettableClock
 from bot.demo.sandbox.standin import BotApiStandIn
 from bot.scheduling.backup_job import JOB_NAME
+from bot.scheduling.dispatcher import dispatcher_of
+from bot.service.alerts import AlertMonitor, monitor_of
 from tests.auxil.botprocess import wait_until
-from tests.auxil.harness import ADMIN_ID, Harness, make_settings
+from tests.auxil.harness import ADMIN_ID, Harness, make_settings, taipei
 from tests.auxil.unwritable import lock, unlock
 
 OFFICER = 701
@@ -81,3 +84,47 @@ async def test_status_shows_the_bots_own_state_to_admins_only(harness: Harness) 
     assert "注意：備份：未設定 BACKUP_DIR" in answer  # what the doctor would report
     refused = (await harness.say(OFFICER, "/status")).plain_text or ""
     assert refused == "此指令僅限管理員使用。"
+
+
+def _monitor(harness: Harness) -> AlertMonitor:
+    assert harness.app is not None
+    monitor = monitor_of(harness.app)
+    assert monitor is not None
+    return monitor
+
+
+async def test_a_reminder_still_pending_an_hour_late_is_told_and_then_its_delivery(
+    harness: Harness, clock: SettableClock
+) -> None:
+    await harness.register(OFFICER, "p1", "officer")
+    assert harness.app is not None
+    clock.set(taipei("2026-11-27T21:30:00"))  # the 20:00 reminder is an hour and a half late
+    harness.standin.fail_next("sendMessage", status=502)
+    dispatcher = dispatcher_of(harness.app)
+    await dispatcher.run_due(clock.now())
+    await _monitor(harness).review()
+    late = _texts(harness, "每日提醒延遲")
+    assert len(late) == 1 and "2026-11-27" in late[0] and "1 位收件者" in late[0], late
+    await dispatcher.run_due(clock.now())
+    assert "提醒" in (harness.standin.last_message(OFFICER).plain_text or "")
+    await _monitor(harness).review()
+    assert len(_texts(harness, "摘要與提醒已送出")) == 1
+
+
+async def test_low_disk_is_told_again_only_after_six_hours(harness: Harness, clock: SettableClock) -> None:
+    harness.user(ADMIN_ID, "Admin")
+    await harness.say(ADMIN_ID, "/status")
+    settings = harness.settings
+    settings.disk_low_mb = 10**12  # more than any disk: free space is "low"
+    monitor = _monitor(harness)
+    for minutes in (0, 1, 60, 359):
+        clock.set(taipei("2026-12-06T09:00:00") + timedelta(minutes=minutes))
+        await monitor.review()
+    assert len(_texts(harness, "磁碟空間不足")) == 1
+    clock.set(taipei("2026-12-06T15:00:00"))  # six hours after the first message
+    await monitor.review()
+    assert len(_texts(harness, "磁碟空間不足")) == 2
+    settings.disk_low_mb = 0
+    await monitor.review()
+    await monitor.review()
+    assert len(_texts(harness, "磁碟空間已恢復充足")) == 1

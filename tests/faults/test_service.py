@@ -27,6 +27,7 @@ pytestmark = pytest.mark.faults
 
 OFFICER = 73_001
 SECRET_NOTE = "巷口便利商店旁"
+WEBHOOK_SECRET = "s3cret-token_for-the-webhook"
 
 
 def _free_port() -> int:
@@ -117,3 +118,34 @@ async def _wait_async(condition: Callable[[], Awaitable[bool]], *, within: float
     while not await condition():
         assert asyncio.get_running_loop().time() < deadline, f"{what}: not reached within {within} s"
         await asyncio.sleep(0.1)
+
+
+async def test_webhook_mode_serves_health_and_metrics_from_its_one_server(
+    bot: BotProcess, standin: BotApiStandIn
+) -> None:
+    await seed_officers(bot.database, [OFFICER])
+    standin.user(OFFICER, "Officer")
+    port, metrics_port = _free_port(), _free_port()
+    hook = f"http://127.0.0.1:{port}/telegram/hook"
+    bot.extra_env.update({
+        "WEBHOOK_URL": hook, "WEBHOOK_SECRET": WEBHOOK_SECRET, "WEBHOOK_PORT": str(port),
+        "METRICS_LISTEN": f"127.0.0.1:{metrics_port}",
+    })  # fmt: skip
+    await bot.start(ready=False)
+    await wait_until(lambda: standin.webhook.get("url") == hook, within=20, what=f"webhook\n{bot.log_tail()}")
+    for each in (port, metrics_port):  # the webhook's server, also listening on METRICS_LISTEN
+        answer = await _get(each, "/healthz")
+        assert answer.status_code == 200 and answer.text == "ok\n", answer.text
+    update_id = standin.send_text(OFFICER, "/report dui 2 today")
+    async with httpx.AsyncClient(trust_env=False) as client:
+        posted = await client.post(
+            hook, json=standin.update(update_id), headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+        )
+    assert posted.status_code == 200
+    await standin.next_message(OFFICER, timeout=10)
+    await wait_until(lambda: pending_updates(bot.database) == 0, within=20, what="the update handled")
+    metrics = (await _get(metrics_port, "/metrics")).text
+    assert _sample(metrics, "fieldbot_updates_received_total") == 1
+    assert _sample(metrics, "fieldbot_reports_stored_total", '{indicator="dui"}') == 1
+    assert "fieldbot_last_successful_poll_seconds" not in metrics  # no polling in webhook mode
+    assert await bot.terminate() == 0, bot.log_tail()
