@@ -7,6 +7,8 @@ from datetime import datetime
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.rendering.i18n import Markup
+from bot.service.doctor import Finding
 from bot.service.status import Status, gather
 from handlers.context import AnyHandler, BotContext
 from handlers.filters import PRIVATE
@@ -19,12 +21,18 @@ def _when(context: BotContext, moment: datetime | None) -> str:
     return f"{moment.astimezone(context.services.settings.tz):%Y-%m-%d %H:%M}"
 
 
+def _finding(context: BotContext, finding: Finding) -> str:
+    level = context.label(f"doctor.level_{finding.level}")
+    return context.t("status.finding", level=level, text=Markup(context.t(finding.key, **finding.values)))
+
+
 def status_text(context: BotContext, status: Status) -> str:
     """The /status message in the admin's language."""
     taken = status.snapshot
     stats = taken.stats
     lines = [
-        context.t("status.head", version=status.version, mode=status.mode, uptime=str(status.uptime)),
+        context.t("status.head", version=status.version, mode=context.label(f"status.mode_{status.mode}"),
+                  uptime=str(status.uptime)),
         context.t("status.backlog", count=stats.inbox_pending if stats else "?"),
         context.t("status.schedule", digest=_when(context, status.next_digest),
                   reminder=_when(context, status.next_reminder)),
@@ -40,15 +48,7 @@ def status_text(context: BotContext, status: Status) -> str:
         )
     if status.backup_failing:
         lines.append(context.t("status.backup_failing"))
-    problems = [context.t("status.unhealthy", reason=reason) for reason in status.health]
-    problems += [
-        context.t(
-            "status.finding",
-            level=context.label(f"doctor.level_{f.level}"),
-            text=context.t(f.key, **f.values),
-        )
-        for f in status.findings
-    ]
+    problems = [_finding(context, finding) for finding in [*status.health, *status.findings]]
     lines.append(context.t("status.problems") if problems else context.t("status.no_problems"))
     return "\n".join(lines + problems)
 

@@ -77,7 +77,7 @@ async def test_status_shows_the_bots_own_state_to_admins_only(harness: Harness) 
     await harness.register(OFFICER, "p1", "officer")
     await harness.say(OFFICER, "/report 酒駕 2")
     answer = (await harness.say(ADMIN_ID, "/status")).plain_text or ""
-    assert "回報機器人 0.1.0" in answer and "polling" in answer
+    assert "回報機器人 0.1.0，長輪詢，已執行" in answer
     assert "收件匣：1 則待處理" in answer  # /status itself, being handled
     assert re.search(r"下次摘要：\d{4}-\d\d-\d\d 08:00\n下次提醒：\d{4}-\d\d-\d\d 20:00", answer), answer
     assert "最近備份：尚無" in answer

@@ -114,7 +114,7 @@ class Runner:
             poller = Poller(bot=app.bot, inbox=self._inbox, timeout=self._poll_timeout, request=request)
             self._polling = asyncio.create_task(poller.run(), name="inbox.polling")
             self._vitals.intake_started("polling")
-            self._polling.add_done_callback(lambda _: self._vitals.intake_stopped("polling stopped"))
+            self._polling.add_done_callback(lambda _: self._vitals.intake_stopped())
 
     async def _start_metrics(self) -> None:
         address = self._settings.metrics_address
@@ -181,7 +181,7 @@ class Runner:
         if self._webhook is not None:
             await self._webhook.stop()
             self._webhook = None
-        self._vitals.intake_stopped("stopping")
+        self._vitals.intake_stopped()
         if self._metrics is not None:
             await self._metrics.stop()
             self._metrics = None

@@ -130,7 +130,8 @@ class AlertMonitor:
                 log.warning("could not tell an admin about %s: %s", key, error.message)
                 continue
             told = True
-        log.info("%s told to the admins", key) if told else log.warning("%s reached no admin", key)
+        if not told:
+            log.warning("%s reached no admin", key)
         return told
 
 

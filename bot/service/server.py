@@ -13,6 +13,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 from telegram.ext import Application
 
+from bot.core.domain import Language
 from bot.service import health, snapshot
 from bot.service.metrics import SnapshotCollector, exposition
 from bot.services import Services
@@ -41,7 +42,9 @@ class Endpoints:
         """200 "ok" while intake, database and scheduler are alive; 503 with the reasons otherwise."""
         found = await health.problems(self._application)
         if found:
-            return web.Response(status=503, text="\n".join(found) + "\n")
+            catalog = self._services.catalog
+            lines = [catalog.plain(Language.EN, problem.key, **problem.values) for problem in found]
+            return web.Response(status=503, text="\n".join(lines) + "\n")
         return web.Response(text="ok\n")
 
     async def metrics(self, _: web.Request) -> web.Response:

@@ -29,7 +29,7 @@ class Status:
     next_digest: datetime | None
     next_reminder: datetime | None
     backup_failing: bool
-    health: list[str]
+    health: list[Finding]
     findings: list[Finding]
 
 

@@ -70,7 +70,6 @@ class Vitals:
         )  # fmt: skip
         self.mode = "polling"
         self.intake_alive = False
-        self.intake_reason = "intake not started"
         self.polling_since: float | None = None
         self.last_poll_ok: float | None = None
         self.poll_failures = 0
@@ -116,13 +115,11 @@ class Vitals:
         """Polling or the webhook started."""
         self.mode = mode
         self.intake_alive = True
-        self.intake_reason = ""
         self.polling_since = time.time()
 
-    def intake_stopped(self, reason: str) -> None:
+    def intake_stopped(self) -> None:
         """Polling or the webhook stopped."""
         self.intake_alive = False
-        self.intake_reason = reason
 
     def backup_done(self, *, ok: bool, error: str = "") -> None:
         """The nightly backup (or its retry) succeeded or failed."""
@@ -130,12 +127,12 @@ class Vitals:
         self.backup_attempts.labels(outcome="ok" if ok else "failed").inc()
 
     # ------------------------------------------------------------------ judgements
-    def intake_problem(self) -> str | None:
-        """Why intake is not alive, or None."""
+    def intake_problem(self) -> tuple[str, dict[str, object]] | None:
+        """Why intake is not alive, as a catalog key (health.*) with its values, or None."""
         if not self.intake_alive:
-            return self.intake_reason
+            return "health.intake_down", {"mode": self.mode}
         if self.mode == "polling" and self.poll_failures >= POLL_FAILURES_UNHEALTHY:
-            return f"polling failed {self.poll_failures} times in a row"
+            return "health.polling_failing", {"failures": self.poll_failures}
         return None
 
     def api_failing(self) -> bool:
