@@ -33,11 +33,25 @@ class ServiceStats:
     inbox_pending: int
     inbox_oldest_pending: datetime | None
     reports_by_indicator: dict[str, int]
+    """Field reports ever stored (voided ones included, "nothing to report" entries not)."""
     voided_reports: int
     refusals: int
     deliveries_by_state: dict[tuple[str, str], int]
     runs_by_kind: dict[str, int]
     unfinished_runs: list[RunState]
+
+
+BY_INDICATOR = """
+SELECT indicator, SUM(reports) FROM (
+    SELECT indicator, SUM(reports) AS reports FROM unit_month_totals GROUP BY indicator
+    UNION ALL
+    SELECT r.indicator, COUNT(*) FROM report_voids v CROSS JOIN reports r ON r.id = v.report_id
+    WHERE r.indicator != 'nothing' GROUP BY r.indicator
+) GROUP BY indicator
+"""
+"""Field reports ever stored per indicator: those in force, from the monthly roll-ups (so that a
+scrape stays quick on years of reports: 0.7 ms on the four-year benchmark database, 100 ms
+when counting the reports table), plus the voided ones (CROSS JOIN: SQLite starts from the few voids)."""
 
 
 class ServiceStatsRepo(Repository):
@@ -50,8 +64,7 @@ class ServiceStatsRepo(Repository):
                 "SELECT COUNT(*), MIN(received_at) FROM inbox WHERE done_at IS NULL"
             ) as cursor:
                 pending, oldest = await cursor.fetchone() or (0, None)
-            by_indicator = "SELECT indicator, COUNT(*) FROM reports GROUP BY indicator"
-            async with connection.execute(by_indicator) as cursor:
+            async with connection.execute(BY_INDICATOR) as cursor:
                 reports = {str(row[0]): int(row[1]) for row in await cursor.fetchall()}
             async with connection.execute("SELECT COUNT(*) FROM report_voids") as cursor:
                 voided = (await cursor.fetchone() or (0,))[0]

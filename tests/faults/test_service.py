@@ -28,6 +28,7 @@ pytestmark = pytest.mark.faults
 OFFICER = 73_001
 SECRET_NOTE = "巷口便利商店旁"
 WEBHOOK_SECRET = "s3cret-token_for-the-webhook"
+UNDO = "撤銷"
 
 
 def _free_port() -> int:
@@ -60,18 +61,27 @@ async def test_metrics_count_what_happened_and_the_log_is_json(
     port = _free_port()
     await _start(bot, standin, port)
     assert (await _get(port, "/healthz")).status_code == 200
+    standin.fail_next("sendMessage", status=429, retry_after=1)  # the first answer meets flood control
     for number in range(5):
         answer = await say(standin, OFFICER, f"/report dui {number + 1} today {SECRET_NOTE}")
         assert "已記錄" in answer or "recorded" in answer.lower() or "✅" in answer, answer
     await wait_until(lambda: len(stored_reports(bot.database)) == 5, within=20, what="5 reports stored")
     await wait_until(lambda: pending_updates(bot.database) == 0, within=20, what="every update handled")
+    standin.send_text(OFFICER, "/undo")
+    ask = await standin.next_message(OFFICER, timeout=10)
+    standin.press(OFFICER, ask, ask.button(UNDO))
+    voided = await standin.next_event(OFFICER, timeout=10)
+    assert "已撤銷" in (voided.plain_text or ""), voided.plain_text
+    await wait_until(lambda: pending_updates(bot.database) == 0, within=20, what="every update handled")
     metrics = (await _get(port, "/metrics")).text
-    assert _sample(metrics, "fieldbot_reports_stored_total", '{indicator="dui"}') == 5
-    assert _sample(metrics, "fieldbot_updates_received_total") == 5
+    assert _sample(metrics, "fieldbot_reports_stored_total", '{indicator="dui"}') == 5  # the voided one too
+    assert _sample(metrics, "fieldbot_reports_voided_total") == 1
+    assert _sample(metrics, "fieldbot_updates_received_total") == 7  # 5 reports, /undo, the button
     assert _sample(metrics, "fieldbot_inbox_backlog") == 0
-    assert _sample(metrics, "fieldbot_updates_handled_total") == 5
+    assert _sample(metrics, "fieldbot_updates_handled_total") == 7
     assert _sample(metrics, "fieldbot_messages_sent_total") >= 5
-    assert _sample(metrics, "fieldbot_bot_api_429_total") == 0
+    assert _sample(metrics, "fieldbot_bot_api_429_total") == 1
+    assert _sample(metrics, "fieldbot_bot_api_requests_total", '{method="sendMessage",outcome="429"}') == 1
     assert _sample(metrics, "fieldbot_last_successful_poll_seconds") > 0
     assert str(OFFICER) not in metrics and SECRET_NOTE not in metrics
     assert await bot.terminate() == 0
