@@ -1,4 +1,4 @@
-"""The admins hear about a failing backup once, and again when it works; /status shows the bot's state."""
+"""The admins hear about trouble once per problem and once when it is over; /status shows the bot's state."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from telegram.error import NetworkError
 
 from bot.core.clock import SettableClock
 from bot.demo.sandbox.standin import BotApiStandIn
 from bot.scheduling.backup_job import JOB_NAME
 from bot.scheduling.dispatcher import dispatcher_of
 from bot.service.alerts import AlertMonitor, monitor_of
+from bot.service.vitals import API_FAILURES_ALERT
 from tests.auxil.botprocess import wait_until
 from tests.auxil.harness import ADMIN_ID, Harness, make_settings, taipei
 from tests.auxil.unwritable import lock, unlock
@@ -128,3 +130,24 @@ async def test_low_disk_is_told_again_only_after_six_hours(harness: Harness, clo
     await monitor.review()
     await monitor.review()
     assert len(_texts(harness, "磁碟空間已恢復充足")) == 1
+
+
+async def test_a_bot_api_outage_is_told_once_it_answers_again(harness: Harness) -> None:
+    harness.user(ADMIN_ID, "Admin")
+    await harness.say(ADMIN_ID, "/status")
+    assert harness.app is not None
+    standin, bot = harness.standin, harness.app.bot
+    calls = len(standin.calls)
+    standin.hang_next("getUpdates", 20)  # the next poll gets no answer: no success comes in between
+    polls = lambda: [name for name, _ in standin.calls[calls:] if name == "getUpdates"]  # noqa: E731
+    await wait_until(lambda: bool(polls()), within=5, what="the poll that hangs")
+    standin.fail_next("getMe", status=502, times=API_FAILURES_ALERT)
+    for _ in range(API_FAILURES_ALERT):
+        with pytest.raises(NetworkError):
+            await bot.get_me()
+    monitor = _monitor(harness)
+    await bot.get_me()  # it answers again
+    await monitor.review()
+    await monitor.review()
+    told = _texts(harness, "Telegram Bot API 曾經失敗")
+    assert len(told) == 1 and f"{API_FAILURES_ALERT} 次呼叫失敗" in told[0], told

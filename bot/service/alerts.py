@@ -2,9 +2,10 @@
 
 The problems: the nightly backup failed (its retries do not add messages), a digest or reminder
 run still has recipients pending an hour after its time, the inbox backlog is above
-ALERT_INBOX_BACKLOG, free disk is under DISK_LOW_MB, the Bot API keeps failing. Reviewed every
-minute and right after each backup attempt. What was announced is kept in memory: after a
-restart a problem that still lasts is announced again.
+ALERT_INBOX_BACKLOG, free disk is under DISK_LOW_MB, the Bot API keeps failing (while it fails
+a message may not get through: the admins are then told of the outage, from when to when, once
+it answers again). Reviewed every minute and right after each backup attempt. What was
+announced is kept in memory: after a restart a problem that still lasts is announced again.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.core.domain import Language, Role
 from bot.service import snapshot
+from bot.service.vitals import ApiOutage
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,7 @@ class AlertMonitor:
         async with self._lock:
             found = await find_problems(self.services)
             now = self.services.clock.now()
+            outages, self.services.vitals.api_outages = self.services.vitals.api_outages, []
             for kind in KINDS:
                 problem, announced = found.get(kind), self._announced.get(kind)
                 if problem is not None and (announced is None or now - announced >= REPEAT_AFTER):
@@ -103,6 +106,24 @@ class AlertMonitor:
                     and await self._tell(f"alerts.{kind}_resolved", {})
                 ):
                     del self._announced[kind]
+                    if kind == "api_failing":
+                        outages = []  # the end of this outage was just told
+            if outages and not await self._tell_outage(outages):
+                self.services.vitals.api_outages[:0] = outages
+
+    async def _tell_outage(self, outages: list[ApiOutage]) -> bool:
+        """An outage the admins could not be told of while it lasted: when, how long, what to do."""
+        tz = self.services.settings.tz
+        started = datetime.fromtimestamp(outages[0].started, tz)
+        ended = datetime.fromtimestamp(outages[-1].ended, tz)
+        return await self._tell(
+            "alerts.api_outage",
+            {
+                "start": f"{started:%Y-%m-%d %H:%M:%S}",
+                "end": f"{ended:%H:%M:%S}",
+                "failures": sum(outage.failures for outage in outages),
+            },
+        )
 
     async def tick(self, _: CallbackContext[Any, Any, Any, Any]) -> None:
         """JobQueue callback."""

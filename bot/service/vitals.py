@@ -20,6 +20,15 @@ API_FAILURES_ALERT = 10
 """Bot API calls failing in a row (no answer, 5xx, 401) after which the admins hear of it."""
 
 
+@dataclass(frozen=True)
+class ApiOutage:
+    """A stretch of Bot API failures long enough to tell the admins, now over."""
+
+    started: float
+    ended: float
+    failures: int
+
+
 @dataclass
 class BackupOutcome:
     """The latest nightly backup attempt."""
@@ -74,7 +83,10 @@ class Vitals:
         self.last_poll_ok: float | None = None
         self.poll_failures = 0
         self.api_failures = 0
+        self.first_api_failure: float | None = None
         self.last_api_ok: float | None = None
+        self.api_outages: list[ApiOutage] = []
+        """Outages over but not yet told to the admins (the alerts take them)."""
         self.backup: BackupOutcome | None = None
 
     # ------------------------------------------------------------------ hooks
@@ -90,19 +102,31 @@ class Vitals:
         if method == "getUpdates":
             self._polled(ok=status < 300 or status == 409 or status == 429)
         if failed:
-            self.api_failures += 1
+            self._api_failed()
         else:
-            self.api_failures = 0
-            self.last_api_ok = time.time()
+            self._api_works()
             if status < 300 and method.startswith("send"):
                 self.messages_sent.inc()
 
     def api_unreachable(self, method: str) -> None:
         """A Bot API call got no answer (timeout, connection refused)."""
         self.api_requests.labels(method=method, outcome="no_answer").inc()
-        self.api_failures += 1
+        self._api_failed()
         if method == "getUpdates":
             self._polled(ok=False)
+
+    def _api_failed(self) -> None:
+        if self.api_failures == 0:
+            self.first_api_failure = time.time()
+        self.api_failures += 1
+
+    def _api_works(self) -> None:
+        now = time.time()
+        if self.api_failing() and self.first_api_failure is not None:
+            self.api_outages.append(ApiOutage(self.first_api_failure, now, self.api_failures))
+        self.api_failures = 0
+        self.first_api_failure = None
+        self.last_api_ok = now
 
     def _polled(self, *, ok: bool) -> None:
         if ok:
