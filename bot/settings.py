@@ -6,6 +6,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -14,12 +15,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 _TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{10,}$")
 _PLACEHOLDERS = {"", "changethis", "your-token-here", "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"}
 _WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+_THIS_MACHINE = {"localhost", "127.0.0.1", "::1"}
+ENV_FILE = ".env"
 
 
 class Settings(BaseSettings):
     """Everything the bot reads from its environment."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore")
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
@@ -65,6 +68,11 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org")
+        if value.startswith("http://") and urlsplit(value).hostname not in _THIS_MACHINE:
+            raise ValueError(
+                "must start with https:// (http:// would send the bot token in clear); "
+                "http:// is accepted only for a Bot API server on this machine: localhost, 127.0.0.1 or [::1]"
+            )
         return value
 
     @field_validator("webhook_url")

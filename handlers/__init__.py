@@ -16,6 +16,7 @@ from handlers import (
     figures,
     people,
     progress,
+    redaction,
     report,
     review,
     staff,
@@ -41,6 +42,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *audit.handlers(),
         *status.handlers(),
         *export.handlers(),
+        *redaction.handlers(),
         *fallbacks.handlers(),
     ]
     application.add_handlers(features)

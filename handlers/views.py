@@ -144,6 +144,8 @@ def report_line(context: BotContext, report: Report) -> str:
         name = indicator_label(context, indicator) if indicator else report.indicator
         unit = count_unit(indicator) if indicator else ""
         text = context.t("report.line", indicator=name, count=report.count, unit=unit)
+    if report.note:
+        text = context.t("report.line_note", line=Markup(text), note=report.note)
     if report.voided_at is not None:
         return context.t("report.line_voided", line=Markup(text))
     return text
@@ -199,5 +201,5 @@ def help_text(context: BotContext, role: Role) -> str:
         keys.append("help.progress")
         keys.append("help.export")
     if role is Role.ADMIN:
-        keys.extend(("help.admin", "help.admin_tools"))
+        keys.extend(("help.admin", "help.admin_tools", "help.admin_redact"))
     return "\n".join(context.t(key) for key in keys)

@@ -40,9 +40,10 @@ def take_backup(source: Path, destination: Path) -> None:
     """
     if not source.is_file():
         raise BackupError(f"{source} does not exist")
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # the copy holds what the database holds: the owner's only
     try:
         with (
             closing(sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)) as live,

@@ -20,8 +20,11 @@ _PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
+    "PRAGMA secure_delete=ON",  # deleted and overwritten bytes are zeroed, not left in free space
 )
 
+ZEROED_SINCE = 6
+"""The schema version from which freed bytes are zeroed; an older file is rebuilt once."""
 
 StorageError = aiosqlite.Error
 """What a failed database operation raises (sqlite3.Error); callers outside storage catch this."""
@@ -85,6 +88,25 @@ class Database:
             await connection.executescript(
                 f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version={version};\nCOMMIT;"
             )
+        if 0 < current < ZEROED_SINCE:
+            # What versions before secure_delete freed may still sit in free pages: rebuild the file.
+            log.info("rebuilding the database file, so that nothing deleted before stays in it")
+            await connection.execute("VACUUM")
+            await self._checkpoint(connection)
+
+    @staticmethod
+    async def _checkpoint(connection: aiosqlite.Connection) -> None:
+        async with connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            busy = await cursor.fetchone()
+        if busy and busy[0]:
+            log.warning("the write-ahead log could not be emptied yet (a reader is busy)")
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the main file and empty it, so no old page stays in the log."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._write_lock:
+            await self._checkpoint(self._writer)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -1,7 +1,9 @@
 """The durable inbox: updates as Telegram sent them, the polling offset, what is done.
 
 Transport bookkeeping rather than data about people or reports, so these writes are not
-audited; what a handler does with an update is.
+audited; what a handler does with an update is. An update keeps its whole payload (texts,
+names) only until it is handled: marking it done cuts the payload to its id and kind, which
+is all that de-duplication needs, and `secure_delete` zeroes the bytes it had.
 """
 
 from __future__ import annotations
@@ -11,6 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.database import Repository
+
+_CUT = (
+    "json_object('update_id', update_id, 'kind',"
+    " CASE WHEN json_valid(payload) THEN"
+    " (SELECT key FROM json_each(payload) WHERE key != 'update_id' LIMIT 1) END)"
+)
+"""What is left of a handled update's payload: {"update_id": 7, "kind": "message"}."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,19 +71,25 @@ class InboxRepo(Repository):
                 return [InboxItem(row[0], row[1], row[2]) async for row in cursor]
 
     async def mark_done(self, *, update_ids: Sequence[int], now: datetime) -> None:
-        """Record that these updates were handled to the end."""
+        """Record that these updates were handled to the end, and cut their payloads to id and kind."""
         if not update_ids:
             return
         async with self._db.write() as connection:
             await connection.executemany(
-                "UPDATE inbox SET done_at = ? WHERE update_id = ? AND done_at IS NULL",
+                f"UPDATE inbox SET done_at = ?, payload = {_CUT} WHERE update_id = ? AND done_at IS NULL",
                 [(now.isoformat(), update_id) for update_id in update_ids],
             )
 
     async def prune(self, *, done_before: datetime) -> int:
-        """Forget updates done before the instant, so that a flood cannot grow the file without bound."""
+        """Forget updates done before the instant, so that a flood cannot grow the file without bound.
+
+        Then empty the write-ahead log: the pages holding payloads from before their cut stay in
+        it until a checkpoint, and this bounds how long (the runner prunes every hour).
+        """
         async with self._db.write() as connection:
             cursor = await connection.execute(
                 "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (done_before.isoformat(),)
             )
-            return cursor.rowcount
+            removed = cursor.rowcount
+        await self._db.checkpoint()
+        return removed

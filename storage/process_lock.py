@@ -14,7 +14,7 @@ class ProcessLock:
 
     def __init__(self, database_path: Path) -> None:
         self.path = database_path.with_name(database_path.name + ".lock")
-        self._lock = FileLock(self.path, timeout=0)
+        self._lock = FileLock(self.path, timeout=0, mode=0o600)
 
     def acquire(self) -> None:
         """Take the lock now or raise DatabaseLockedError if another process holds it."""

@@ -1,4 +1,4 @@
-"""The append-only report log: add, void, totals, listings and export rows."""
+"""The append-only report log: add, void, redact a note, totals, listings and export rows."""
 
 from __future__ import annotations
 
@@ -9,13 +9,18 @@ import aiosqlite
 
 from bot.core.domain import NOTHING_TO_REPORT
 from bot.core.records import ExportRow, NewReport, Report
+from bot.core.redaction import REDACTED_NOTE, RedactOutcome
 from storage import audit, rows
 from storage.database import Repository
 
+_NOTE = "CASE WHEN x.report_id IS NULL THEN r.note ELSE '" + REDACTED_NOTE.replace("'", "''") + "' END"
+"""A report's note, or the marker once it is redacted: every reader of notes gets it here."""
+_REDACTIONS = " LEFT JOIN report_redactions x ON x.report_id = r.id"
+
 _SELECT = (
-    "SELECT r.id, r.officer_id, r.unit_code, r.indicator, r.report_date, r.count, r.note,"
+    f"SELECT r.id, r.officer_id, r.unit_code, r.indicator, r.report_date, r.count, {_NOTE} AS note,"
     " r.received_at, r.chat_id, r.message_id, r.update_id, v.voided_at"
-    " FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
+    " FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id" + _REDACTIONS
 )
 
 
@@ -93,6 +98,32 @@ class ReportRepo(Repository):
             await audited("report.void", f"report:{report_id}", old="valid", new={"reason": reason})
         return True
 
+    async def redact(self, *, report_id: int, redacted_by: int, reason: str, now: datetime) -> RedactOutcome:
+        """Blank a report's note through a final redaction record, audited without the note's text.
+
+        The record's trigger sets the note to NULL (secure_delete zeroes the old bytes); the
+        write-ahead log is then emptied so that no older page keeps the text either.
+        """
+        async with audit.write(self._db, at=now, actor_id=redacted_by) as (connection, audited):
+            async with connection.execute(
+                "SELECT r.note, x.report_id FROM reports r" + _REDACTIONS + " WHERE r.id = ?", (report_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return RedactOutcome.NOT_FOUND
+            if row[1] is not None:
+                return RedactOutcome.ALREADY
+            if row[0] is None:
+                return RedactOutcome.NO_NOTE
+            await connection.execute(
+                "INSERT INTO report_redactions (report_id, redacted_at, redacted_by, reason)"
+                " VALUES (?, ?, ?, ?)",
+                (report_id, now.isoformat(), redacted_by, reason),
+            )
+            await audited("report.redact", f"report:{report_id}", old="note", new={"reason": reason})
+        await self._db.checkpoint()
+        return RedactOutcome.REDACTED
+
     async def get(self, *, report_id: int) -> Report | None:
         """Return one report by id."""
         async with self._db.read() as connection:
@@ -135,9 +166,10 @@ class ReportRepo(Repository):
         """Yield every report (of one unit, if given), void ones included, for the export, oldest first."""
         query = (
             "SELECT r.id, r.report_date, r.unit_code, r.officer_id, COALESCE(u.full_name, '') AS name,"
-            " r.indicator, r.count, COALESCE(r.note, '') AS note, r.received_at, v.voided_at"
+            f" r.indicator, r.count, COALESCE({_NOTE}, '') AS note, r.received_at, v.voided_at"
             " FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
-            " LEFT JOIN users u ON u.telegram_id = r.officer_id"
+            + _REDACTIONS
+            + " LEFT JOIN users u ON u.telegram_id = r.officer_id"
         )
         conditions: list[str] = []
         params: tuple[object, ...] = ()

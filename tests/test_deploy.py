@@ -15,11 +15,10 @@ import sys
 from pathlib import Path
 
 from bot.cli.doctor import EXIT_BAD_SETTINGS
-from bot.intake.runner import EXIT_ANOTHER_PROCESS
+from bot.intake.runner import EXIT_ANOTHER_PROCESS, EXIT_TOKEN_REFUSED
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT = ROOT / "deploy" / "fieldbot.service"
-EXIT_BAD_TOKEN = 4  # the status a refused token stops the bot with
 
 
 def _unit() -> configparser.RawConfigParser:
@@ -47,7 +46,7 @@ def test_restart_on_failure_but_not_when_restarting_cannot_help() -> None:
     service = _unit()["Service"]
     assert service["Restart"] == "on-failure"
     prevented = {int(status) for status in service["RestartPreventExitStatus"].split()}
-    assert prevented == {EXIT_BAD_SETTINGS, EXIT_ANOTHER_PROCESS, EXIT_BAD_TOKEN}
+    assert prevented == {EXIT_BAD_SETTINGS, EXIT_ANOTHER_PROCESS, EXIT_TOKEN_REFUSED}
 
 
 def test_the_example_environment_matches_the_unit() -> None:

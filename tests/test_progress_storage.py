@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 import storage.database
+import storage.reports
 from bot.core.domain import NOTHING_TO_REPORT, Language, Role
-from bot.core.records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery
+from bot.core.records import DateRange, DeliveryKind, DeliveryStatus, NewDelivery, NewReport
 from bot.services import Repositories
 from storage.progress import split_range
 from tests.auxil.seed import add_member, add_report, open_repos
@@ -75,15 +76,25 @@ async def test_migration_rolls_up_reports_written_before_it(
 ) -> None:
     path = tmp_path / "old.sqlite3"
     all_migrations = storage.database._migrations()
-    before_progress = [m for m in all_migrations if not m[1].endswith("_progress.sql")]
-    assert len(before_progress) == len(all_migrations) - 1 and all_migrations[-1][1].endswith("_progress.sql")
+    (progress_version,) = [m[0] for m in all_migrations if m[1].endswith("_progress.sql")]
+    before_progress = [m for m in all_migrations if m[0] < progress_version]
     monkeypatch.setattr(storage.database, "_migrations", lambda: before_progress)
     old = await open_repos(path)
     officer = await add_member(old, 7, "p2")
-    await add_report(old, officer, "dui", 4, date(2021, 3, 2))
-    voided = await add_report(old, officer, "dui", 9, date(2021, 3, 2))
-    await add_report(old, officer, NOTHING_TO_REPORT, 0, date(2021, 3, 3))
-    await old.reports.void(report_id=voided.id, voided_by=7, reason="typo", now=NOW)
+    ids = []
+    async with old.db.write() as connection:  # appended as then: today's reads join later tables
+        for indicator, count, day in (("dui", 4, 2), ("dui", 9, 2), (NOTHING_TO_REPORT, 0, 3)):
+            report = NewReport(
+                officer.telegram_id, officer.unit_code, indicator, date(2021, 3, day), count,
+                None, None, None, None, f"old:{len(ids)}",
+            )  # fmt: skip
+            cursor = await connection.execute(
+                storage.reports.INSERT, storage.reports.values(None, report, NOW)
+            )
+            ids.append(cursor.lastrowid)
+    voided = ids[1]
+    assert voided is not None
+    await old.reports.void(report_id=voided, voided_by=7, reason="typo", now=NOW)
     await old.db.close()
     monkeypatch.setattr(storage.database, "_migrations", lambda: all_migrations)
     new = await open_repos(path)

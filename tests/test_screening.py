@@ -1,11 +1,12 @@
-"""Note screening: national ID numbers (checksum), phone numbers and e-mail addresses are refused."""
+"""Note screening: national ID and resident certificate numbers, phone numbers and e-mail addresses
+are refused, with spaces or dashes too."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.core.reporting import Problem, ReportInputError, check_note
-from bot.core.screening import PersonalData, find_personal_data, is_national_id
+from bot.core.screening import PersonalData, find_personal_data, is_national_id, is_old_resident_number
 from tests.auxil.harness import Harness
 
 VALID_IDS = ["A123456789", "F222222222", "Z187654324", "K800000013", "B901234562", "O111111116", "I212345671"]
@@ -29,6 +30,58 @@ def test_bad_checksums_are_not_ids(number: str) -> None:
 @pytest.mark.parametrize("number", ["A323456789", "A12345678", "A1234567890", "1A23456789", "AB12345678"])
 def test_other_shapes_are_not_ids(number: str) -> None:
     assert not is_national_id(number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 123 456 789",
+        "A123-456-789",
+        "A-123-456-789",
+        "被害人a 1 2 3 4 5 6 7 8 9到場",
+        "F 222-222-222",
+        "相對人 A123 456789",
+    ],
+)
+def test_national_ids_with_spaces_or_dashes_are_found(text: str) -> None:
+    assert find_personal_data(text) is PersonalData.NATIONAL_ID
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "居留證 K800000013",
+        "K 800 000 013",
+        "B901-234-562",
+        "外籍配偶 b 9012 34562",
+    ],
+)
+def test_resident_certificates_of_the_new_format_are_found(text: str) -> None:
+    assert find_personal_data(text) is PersonalData.NATIONAL_ID
+
+
+@pytest.mark.parametrize("text", ["AB12345678", "居留證 FC 1234 5678", "AD-1234-5678", "移工hb12345678"])
+def test_resident_certificates_of_the_old_format_are_found(text: str) -> None:
+    assert find_personal_data(text) is PersonalData.NATIONAL_ID
+
+
+@pytest.mark.parametrize("number", ["AE12345678", "A112345678", "AB1234567", "AB123456789", "12AB345678"])
+def test_other_shapes_are_not_old_resident_numbers(number: str) -> None:
+    assert not is_old_resident_number(number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 123 456 788",
+        "A123-456-788",
+        "AE 1234 5678",
+        "A123456789-1",
+        "XAB12345678",
+    ],
+)
+def test_near_misses_with_separators_pass(text: str) -> None:
+    assert find_personal_data(text) is None
 
 
 @pytest.mark.parametrize(
@@ -81,6 +134,11 @@ def test_email_addresses_are_found(text: str) -> None:
         "座標 25.13,121.74",
         "會議室 2F 第3場 @大禮堂",
         "A123 號公車站",
+        "2026-12-06 路檢 3 處",
+        "115-12-06 B1 停車場 12 車",
+        "第 1 2 3 4 5 6 7 8 9 組",
+        "A 區 12 人 B 區 3 人 2026-12-06",
+        "C1 12 件 D2 8 件",
     ],
 )
 def test_ordinary_notes_pass(text: str) -> None:

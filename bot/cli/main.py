@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from bot.cli.logs import configure_logging
+from bot.cli.private_files import database_files, make_private, warn_if_env_exposed
 from bot.core.plan import Plan, PlanError, load_plan, plan_summary
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import ENV_FILE, Settings, SettingsError, load_settings
 
 NO_TOKEN = """\
 No Telegram bot token is set. To get one, open Telegram, start a chat with @BotFather,
@@ -59,10 +61,14 @@ def run(_: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    from bot.service.logs import configure
+    secrets = (settings.telegram_bot_token, settings.webhook_secret)
+    configure_logging(settings.log_level, [secret.get_secret_value() for secret in secrets if secret])
+    if settings.log_format == "json":
+        from bot.service.logs import log_json
 
-    token = settings.telegram_bot_token.get_secret_value()
-    configure(settings.log_level, settings.log_format, token)
+        log_json()
+    warn_if_env_exposed(Path(ENV_FILE))
+    make_private(database_files(settings.database_path))
     from bot.app import build_application
     from bot.intake.runner import serve
 
@@ -88,6 +94,8 @@ def export(args: argparse.Namespace) -> int:
     settings = _settings()
     _existing_database(settings)
     out = Path(args.out) if args.out else None
+    if out is not None:
+        make_private([out])  # a file written over keeps its mode
     if args.format == "xlsx":
         return export_workbook(settings, out, args.year)
     rows = asyncio.run(export_csv_file(settings.database_path, out, year=args.year))

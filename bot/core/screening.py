@@ -1,9 +1,10 @@
 """Screening free text for personal data that must not travel through a chat service.
 
 Protection-order and domestic-violence reports must not carry a person's national ID
-number, phone number or e-mail address. Pure functions; phone numbers are recognised by
-libphonenumber (the `phonenumbers` package) as valid Taiwanese numbers, with or without
-separators and in +886 form.
+number, resident certificate number, phone number or e-mail address. Pure functions; phone
+numbers are recognised by libphonenumber (the `phonenumbers` package) as valid Taiwanese
+numbers, with or without separators and in +886 form. ID and certificate numbers are found
+with a space or a dash between any of their characters (`A 123 456 789`, `A123-456-789`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,14 @@ import phonenumbers
 
 from bot.core.text_input import clean
 
-# A letter, then 1/2 (citizens) or 8/9 (residents' new-style certificates), then 8 digits.
-_NATIONAL_ID = re.compile(r"(?<![A-Za-z0-9])([A-Za-z])([1289]\d{8})(?!\d)")
+# A letter, then 1/2 (citizens) or 8/9 (residents' certificates since 2021), then 8 digits;
+# or two letters, the second A-D, then 8 digits (residents' certificates before 2021).
+# A space or a dash may stand between any two characters; a digit may not follow.
+_SEPARATOR = r"[ \-]?"
+_ID_SHAPE = re.compile(
+    rf"(?<![A-Za-z0-9])[A-Za-z]{_SEPARATOR}(?:[A-Da-d]|[1289])(?:{_SEPARATOR}\d){{8}}(?!-?\d)"
+)
+_OLD_RESIDENT_NUMBER = re.compile(r"[A-Za-z][A-Da-d]\d{8}")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _REGION = "TW"
 
@@ -38,7 +45,7 @@ class PersonalData(StrEnum):
 
 
 def is_national_id(text: str) -> bool:
-    """Whether text is a Taiwanese national ID / resident certificate number with a valid checksum."""
+    """Whether text is a national ID (or a resident certificate number since 2021) with a valid checksum."""
     match = re.fullmatch(r"([A-Za-z])([1289]\d{8})", text)
     if match is None:
         return False
@@ -48,8 +55,17 @@ def is_national_id(text: str) -> bool:
     return total % 10 == 0
 
 
+def is_old_resident_number(text: str) -> bool:
+    """Whether text has the shape of a resident certificate number of before 2021 (AB12345678)."""
+    return _OLD_RESIDENT_NUMBER.fullmatch(text) is not None
+
+
 def _has_national_id(text: str) -> bool:
-    return any(is_national_id(match[0]) for match in _NATIONAL_ID.finditer(text))
+    for match in _ID_SHAPE.finditer(text):
+        compact = re.sub(_SEPARATOR, "", match[0])
+        if is_national_id(compact) or is_old_resident_number(compact):
+            return True
+    return False
 
 
 def _has_phone(text: str) -> bool:

@@ -9,7 +9,8 @@ or a second write, to a crash in between. If the handlers met a Bot API failure 
 answer, a proxy error, flood control), the update is handled again after a pause, before
 the same user's later updates. At start-up every stored update not done is handed over
 again, oldest first. The handlers are idempotent, so another run stores nothing new and
-repeats the answer the user may never have received.
+repeats the answer the user may never have received. Marking an update done cuts its
+stored payload to its id and kind: no text and no name outlives the handling.
 """
 
 from __future__ import annotations
@@ -136,5 +137,5 @@ class Inbox:
         return None
 
     async def prune(self) -> int:
-        """Forget updates done more than a week ago."""
+        """Forget updates done more than a week ago and empty the write-ahead log."""
         return await self._services.repos.inbox.prune(done_before=self._services.clock.now() - KEEP_DONE)

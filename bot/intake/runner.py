@@ -1,8 +1,9 @@
 """The bot's life: one process per database, updates through the durable inbox, a clean stop.
 
-`python -m bot run` calls `serve()`: take the database's lock file, start the application
-without PTB's Updater, handle what the inbox still holds, then fetch (long polling, or a
-webhook when WEBHOOK_URL is set) until SIGTERM/SIGINT or until Telegram says another
+`python -m bot run` calls `serve()`: take the database's lock file, reach the Bot API (waiting
+while it cannot be reached, stopping with EXIT_TOKEN_REFUSED when it refuses the token), start
+the application without PTB's Updater, handle what the inbox still holds, then fetch (long
+polling, or a webhook when WEBHOOK_URL is set) until SIGTERM/SIGINT or until Telegram says another
 process polls the same token. Stopping: stop fetching, let the updates in hand finish
 (a few seconds at most; what is left stays in the inbox for the next start), close the
 database, exit 0.
@@ -26,6 +27,7 @@ from bot.app import FieldBot
 from bot.intake.inbox import Inbox
 from bot.intake.order import PerUserOrder
 from bot.intake.polling import POLL_TIMEOUT, READ_GRACE, AnotherInstanceError, Poller
+from bot.intake.reach import TokenRefusedError, reach_bot_api
 from bot.intake.webhook import WebhookServer
 from bot.service.requests import CountingRequest
 from bot.service.server import Endpoints, MetricsServer
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_ANOTHER_PROCESS = 3
+EXIT_TOKEN_REFUSED = 4
 DRAIN_SECONDS = 5.0
 PRUNE_EVERY = timedelta(hours=1)
 
@@ -93,6 +96,7 @@ class Runner:
     async def start(self) -> None:
         """Open everything, finish what the inbox holds, then start fetching."""
         app = self._app
+        await reach_bot_api(app.bot, self._settings.telegram_api_base_url)
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
@@ -212,6 +216,9 @@ async def _serve(application: FieldBot) -> int:
     except AnotherInstanceError as error:
         print(CONFLICT.format(detail=error), file=sys.stderr)
         code = EXIT_ANOTHER_PROCESS
+    except TokenRefusedError as error:
+        print(error, file=sys.stderr)
+        code = EXIT_TOKEN_REFUSED
     finally:
         await runner.stop()
     log.info("stopped")
