@@ -79,14 +79,6 @@ class Runner:
         """The port the webhook listens on, in webhook mode."""
         return self._webhook.port if self._webhook is not None else None
 
-    @property
-    def metrics_port(self) -> int | None:
-        """The port /healthz and /metrics are served on, when METRICS_LISTEN is set."""
-        if self._metrics is not None:
-            return self._metrics.port
-        address = self._settings.metrics_address
-        return address[1] if address is not None and self._webhook is not None else None
-
     async def _finished(self, update_id: int) -> float | None:
         pause = await self._inbox.finished(update_id)
         if pause is None:

@@ -79,12 +79,10 @@ class Vitals:
         )  # fmt: skip
         self.mode = "polling"
         self.intake_alive = False
-        self.polling_since: float | None = None
         self.last_poll_ok: float | None = None
         self.poll_failures = 0
         self.api_failures = 0
         self.first_api_failure: float | None = None
-        self.last_api_ok: float | None = None
         self.api_outages: list[ApiOutage] = []
         """Outages over but not yet told to the admins (the alerts take them)."""
         self.backup: BackupOutcome | None = None
@@ -126,7 +124,6 @@ class Vitals:
             self.api_outages.append(ApiOutage(self.first_api_failure, now, self.api_failures))
         self.api_failures = 0
         self.first_api_failure = None
-        self.last_api_ok = now
 
     def _polled(self, *, ok: bool) -> None:
         if ok:
@@ -139,7 +136,6 @@ class Vitals:
         """Polling or the webhook started."""
         self.mode = mode
         self.intake_alive = True
-        self.polling_since = time.time()
 
     def intake_stopped(self) -> None:
         """Polling or the webhook stopped."""
