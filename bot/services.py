@@ -8,6 +8,7 @@ from bot.core.clock import Clock
 from bot.core.plan import Plan
 from bot.core.progress_data import ProgressData
 from bot.rendering.i18n import Catalog
+from bot.service.vitals import Vitals
 from bot.settings import Settings
 from storage.audit import AuditRepo
 from storage.away import AwayRepo
@@ -71,6 +72,8 @@ class Services:
         self._catalog: Catalog | None = None
         self._clock: Clock | None = None
         self._repos: Repositories | None = None
+        self.vitals = Vitals()
+        """Counters and latest outcomes of this running application (bot/service/vitals.py)."""
 
     def configure(self, *, settings: Settings, plan: Plan, catalog: Catalog, clock: Clock) -> None:
         """Set what is known before the database opens."""

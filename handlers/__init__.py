@@ -21,6 +21,7 @@ from handlers import (
     report,
     review,
     staff,
+    status,
     subscriptions,
 )
 
@@ -40,6 +41,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *figures.handlers(),
         *staff.handlers(),
         *audit.handlers(),
+        *status.handlers(),
         *export.handlers(),
         *redaction.handlers(),
         *annual.handlers(),

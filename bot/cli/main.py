@@ -63,6 +63,10 @@ def run(_: argparse.Namespace) -> int:
         return 2
     secrets = (settings.telegram_bot_token, settings.webhook_secret)
     configure_logging(settings.log_level, [secret.get_secret_value() for secret in secrets if secret])
+    if settings.log_format == "json":
+        from bot.service.logs import log_json
+
+        log_json()
     warn_if_env_exposed(Path(ENV_FILE))
     make_private(database_files(settings.database_path))
     from bot.app import build_application
@@ -229,6 +233,13 @@ def digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def doctor(_: argparse.Namespace) -> int:
+    """Check settings, token, Bot API, plan, database, folders, disk, backups, time zone and clock."""
+    from bot.cli.doctor import doctor as examine
+
+    return examine()
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's arguments."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
@@ -262,6 +273,9 @@ def parser() -> argparse.ArgumentParser:
     copy.add_argument("file", help="backup file to write (replaced atomically)")
     copy.add_argument("--check", action="store_true", help="only check an existing backup file")
     copy.set_defaults(handler=backup)
+    commands.add_parser("doctor", help="check the setup; exit status 1 on any problem").set_defaults(
+        handler=doctor
+    )
     return root
 
 
