@@ -20,6 +20,7 @@ from storage.progress import ProgressRepo
 from storage.refusals import RefusalRepo
 from storage.reports import ReportRepo
 from storage.subscriptions import SubscriptionRepo
+from storage.targets import TargetRepo
 from storage.users import UserRepo
 
 
@@ -39,6 +40,7 @@ class Repositories:
     away: AwayRepo
     subscriptions: SubscriptionRepo
     deliveries: DeliveryRepo
+    targets: TargetRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -56,6 +58,7 @@ class Repositories:
             away=AwayRepo(db),
             subscriptions=SubscriptionRepo(db),
             deliveries=DeliveryRepo(db),
+            targets=TargetRepo(db),
         )
 
 
@@ -108,6 +111,8 @@ class Services:
         return self._repos
 
     def progress(self) -> ProgressData:
-        """Standings and digests over the open database, with the figures admins entered."""
+        """Standings and digests over the open database, with the figures and targets admins entered."""
         repos = self.repos
-        return ProgressData(repos.progress, self.plan, self.settings.tz, figures=repos.figures)
+        return ProgressData(
+            repos.progress, self.plan, self.settings.tz, figures=repos.figures, targets=repos.targets
+        )
