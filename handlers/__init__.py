@@ -20,6 +20,7 @@ from handlers import (
     review,
     staff,
     subscriptions,
+    targets,
 )
 
 GATE_GROUP = -1
@@ -36,6 +37,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *subscriptions.handlers(),
         *away.handlers(),
         *figures.handlers(),
+        *targets.handlers(),
         *staff.handlers(),
         *audit.handlers(),
         *export.handlers(),

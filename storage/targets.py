@@ -130,6 +130,14 @@ class TargetRepo(Repository):
         query = f"SELECT {_COLUMNS} FROM targets WHERE id = ?"
         return await rows.one(connection, query, (target_id,), _amendment)
 
+    async def stored(self, *, idempotency_key: str) -> bool:
+        """Whether a change was already stored under this key (alone, or as the first of several)."""
+        async with self._db.read() as connection:
+            for key in (idempotency_key, f"{idempotency_key}:0"):
+                if await self._with_key(connection, key) is not None:
+                    return True
+        return False
+
     async def amendments_for(self, *, year: int) -> list[Amendment]:
         """The latest version of every target amended for a Gregorian year."""
         async with self._db.read() as connection:

@@ -16,8 +16,11 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from bot.core.dates import EARLIEST_COMMAND_YEAR, command_year
 from bot.core.figures import FigureInputError, FigureProblem, find_indicator, parse_amount, year_and_unit
 from bot.core.plan import Indicator, Measure, Period, Plan
+from bot.core.refused import InputRefused
+from bot.core.text_input import clean
 
 Scope = tuple[str, str | None]
 """An indicator id and a unit code (None = the bureau)."""
@@ -105,6 +108,11 @@ class YearTargets:
         ]
 
 
+def plan_spans(plan: Plan) -> str:
+    """The years the plan file's periods cover: 民國107–110年 (2018–2021), ..."""
+    return ", ".join(period.span() for period in plan.periods()) or "–"
+
+
 class TargetsSource(Protocol):
     """Admins' amendments to the targets (storage's TargetRepo answers this)."""
 
@@ -122,6 +130,74 @@ class NoAmendments:
 
 
 NO_AMENDMENTS: TargetsSource = NoAmendments()
+
+
+# ---------------------------------------------------------------------------------- reading commands
+class TargetProblem(StrEnum):
+    """Why /target carry or /allocate was refused; each has a message `targets.problem_<value>`."""
+
+    CARRY_USAGE = "carry_usage"
+    SAME_YEAR = "same_year"
+    ALLOCATE_USAGE = "allocate_usage"
+    SHARE_USAGE = "share_usage"
+    DUPLICATE_UNIT = "duplicate_unit"
+    NOT_SPLITTABLE = "not_splittable"
+    NO_BUREAU_TARGET = "no_bureau_target"
+
+
+class TargetInputError(InputRefused[TargetProblem]):
+    """Input that cannot become a carry or an allocation, with the values the answer needs."""
+
+
+def _year(word: str, today: date) -> int:
+    year = command_year(word, today)
+    if year is None:
+        span = {"minimum": EARLIEST_COMMAND_YEAR, "maximum": today.year + 1}
+        raise FigureInputError(FigureProblem.BAD_YEAR, span)
+    return year
+
+
+def parse_carry(words: list[str], *, today: date) -> tuple[int, int]:
+    """The two years after `/target carry`: from which year, to which."""
+    if len(words) != 2:
+        raise TargetInputError(TargetProblem.CARRY_USAGE)
+    source, goal = (_year(word, today) for word in words)
+    if source == goal:
+        raise TargetInputError(TargetProblem.SAME_YEAR, {"year": source})
+    return source, goal
+
+
+@dataclass(frozen=True)
+class AllocationRequest:
+    """A validated /allocate: the indicator, the year, and each unit's share (None = propose by history)."""
+
+    indicator: Indicator
+    year: int
+    shares: Mapping[str, Decimal] | None
+
+
+def parse_allocation(words: list[str], *, plan: Plan, today: date) -> AllocationRequest:
+    """Parse `/allocate <indicator> <year> p1=12 p2=10 …` or `/allocate <indicator> <year> auto`."""
+    if len(words) < 3:
+        raise TargetInputError(TargetProblem.ALLOCATE_USAGE)
+    indicator = find_indicator(plan, words[0])
+    year = _year(words[1], today)
+    if len(words) == 3 and clean(words[2]).lower() == "auto":
+        if not can_auto_allocate(indicator):
+            raise TargetInputError(TargetProblem.NOT_SPLITTABLE, {"indicator": indicator.id})
+        return AllocationRequest(indicator, year, None)
+    shares: dict[str, Decimal] = {}
+    for word in words[2:]:
+        code, equals, value = clean(word).partition("=")
+        code = code.strip().lower()
+        if not equals or not code or not value:
+            raise TargetInputError(TargetProblem.SHARE_USAGE, {"given": word})
+        if plan.unit(code) is None:
+            raise FigureInputError(FigureProblem.UNKNOWN_UNIT, {"given": code})
+        if code in shares:
+            raise TargetInputError(TargetProblem.DUPLICATE_UNIT, {"unit": code})
+        shares[code] = parse_target(indicator, value)
+    return AllocationRequest(indicator, year, shares)
 
 
 # ---------------------------------------------------------------------------------- reading values
@@ -219,7 +295,7 @@ class AllocationProposal:
 
     indicator: Indicator
     year: int
-    bureau: Decimal
+    bureau: Decimal | None
     items: tuple[Proposed, ...]
     weights: Mapping[str, int]
     by_officers: bool
@@ -242,7 +318,25 @@ def propose_allocation(
     by_officers = sum(last_year.values()) <= 0
     source = officers if by_officers else last_year
     weights = {code: source.get(code, 0) for code in targets.plan.units_by_code}
-    shares = split(bureau, weights)
+    return _allocation(targets, indicator, split(bureau, weights), weights, by_officers=by_officers)
+
+
+def allocation_of(
+    targets: YearTargets, indicator: Indicator, shares: Mapping[str, Decimal]
+) -> AllocationProposal:
+    """Shares typed by an admin, as an allocation beside the year's bureau target."""
+    return _allocation(targets, indicator, shares, {}, by_officers=False)
+
+
+def _allocation(
+    targets: YearTargets,
+    indicator: Indicator,
+    shares: Mapping[str, Decimal],
+    weights: Mapping[str, int],
+    *,
+    by_officers: bool,
+) -> AllocationProposal:
     current = {code: targets.value(indicator.id, code) for code in shares}
     items = tuple(Proposed(indicator.id, code, share, current[code]) for code, share in shares.items())
+    bureau = targets.value(indicator.id)
     return AllocationProposal(indicator, targets.year, bureau, items, weights, by_officers)

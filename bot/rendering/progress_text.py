@@ -16,6 +16,7 @@ from bot.core.numbers import number
 from bot.core.plan import Direction, Indicator, Measure, Plan, roc_year
 from bot.core.progress import HUNDRED, Pace, year_fraction
 from bot.core.standing import Basis, Row, Standing, bar
+from bot.core.targets import plan_spans
 from bot.rendering.chart import ChartText
 from bot.rendering.i18n import Catalog, Markup
 
@@ -174,6 +175,8 @@ class ProgressTexts:
         ]
         if not standing.has_targets:
             lines.append(self.t("progress.no_targets", year=self.year(standing.year)))
+        if standing.period is None:
+            lines.append(self._outside_plan(standing))
         bases = {row.basis for row in standing.rows}
         if Basis.UNIT in bases:
             lines.append(self.t("progress.unit_allocated"))
@@ -182,6 +185,14 @@ class ProgressTexts:
         if Basis.CONTRIBUTION in bases:
             lines.append(self.t("progress.contribution_note"))
         return lines
+
+    def _outside_plan(self, standing: Standing) -> str:
+        """A year without a plan period: which years the plan file knows, and how to add this one."""
+        known = plan_spans(self.plan)
+        if standing.has_targets:
+            return self.t("targets.outside_plan", year=self.year(standing.year), known=known)
+        roc = roc_year(standing.year)
+        return self.t("targets.no_period", known=known, roc=roc, last=roc - 1)
 
     def standing(self, standing: Standing) -> str:
         """The /progress message."""
@@ -264,7 +275,7 @@ class ProgressTexts:
         return ChartText(
             title=self.label(
                 "digest.chart_title",
-                scope=self.unit_name(standing.unit_code),
+                scope=self._whose(standing),
                 year=self.year(standing.year),
                 day=self.day(standing.as_of),
             ),
@@ -274,6 +285,19 @@ class ProgressTexts:
             no_data=self.label("digest.chart_no_data"),
             labels=[self.indicator_name(row.indicator) for row in standing.rows],
         )
+
+    def _whose(self, standing: Standing) -> str:
+        """The chart's scope, saying for a unit whether the bars are its own figures or the bureau's."""
+        name = self.unit_name(standing.unit_code)
+        if standing.unit_code is None:
+            return name
+        targeted = [row for row in standing.rows if row.progress.target is not None]
+        own = sum(1 for row in targeted if row.basis is Basis.UNIT)
+        if own == 0:
+            return self.label("targets.chart_whose_bureau", unit=name)
+        if own == len(targeted):
+            return self.label("targets.chart_whose_unit", unit=name)
+        return self.label("targets.chart_whose_mixed", unit=name, count=own)
 
     def chart_caption(self, digest: Digest) -> str:
         """The caption under the digest's chart."""
