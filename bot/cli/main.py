@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from bot.cli import targets as target_sheet
 from bot.core.plan import Plan, PlanError, load_plan, plan_summary
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -197,6 +198,15 @@ def digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def targets(args: argparse.Namespace) -> int:
+    """Export a year's targets to a sheet, or check and import a filled-in one (bot/cli/targets.py)."""
+    from bot.cli.targets import run as run_targets
+
+    settings = _settings()
+    _existing_database(settings)
+    return run_targets(args, settings, _plan(settings.plan_path))
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's arguments."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
@@ -221,6 +231,7 @@ def parser() -> argparse.ArgumentParser:
     _demo_arguments(commands)
 
 
+    target_sheet.add_arguments(commands).set_defaults(handler=targets)
     copy = commands.add_parser("backup", help="take an online backup of the database and check it")
     copy.add_argument("file", help="backup file to write (replaced atomically)")
     copy.add_argument("--check", action="store_true", help="only check an existing backup file")
