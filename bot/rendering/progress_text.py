@@ -303,7 +303,7 @@ class ProgressTexts:
         """The caption under the digest's chart."""
         return self.t(
             "digest.chart_caption",
-            scope=self.unit_name(digest.unit_code),
+            scope=self._whose(digest.standing),
             year=self.year(digest.standing.year),
             day=self.day(digest.standing.as_of),
         )
