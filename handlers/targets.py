@@ -117,7 +117,14 @@ def _valid_year(year: int, today: date) -> bool:
 
 
 async def _settle(
-    update: Update, context: BotContext, items: Sequence[Proposed], nonce: str, *, year: int, change: Change
+    update: Update,
+    context: BotContext,
+    items: Sequence[Proposed],
+    nonce: str,
+    *,
+    year: int,
+    change: Change,
+    label: str = "",
 ) -> TargetsSaved | None:
     """Store a confirmed proposal when it still reads as shown; otherwise say why nothing is stored."""
     query = update.callback_query
@@ -130,7 +137,7 @@ async def _settle(
         await query.answer()
         await query.edit_message_text(context.t("targets.proposal_stale"))
         return None
-    saved = await _save(context, items, year=year, change=change, key=key)
+    saved = await _save(context, items, year=year, change=change, key=key, label=label)
     await query.answer()
     return saved
 
@@ -147,7 +154,10 @@ async def confirm_carry(update: Update, context: BotContext) -> None:
         return
     progress = context.services.progress()
     proposal = propose_carry(await progress.targets(data.from_year), await progress.targets(data.to_year))
-    saved = await _settle(update, context, proposal.items, data.nonce, year=data.to_year, change=Change.CARRY)
+    label = f"carry:{data.from_year}:{data.to_year}"
+    saved = await _settle(
+        update, context, proposal.items, data.nonce, year=data.to_year, change=Change.CARRY, label=label
+    )
     if saved is not None:
         text = target_views.carry(context, proposal).rsplit("\n", 1)[0]
         done = context.t("targets.carry_saved", count=len(saved.entries))
@@ -220,7 +230,10 @@ async def confirm_allocation(update: Update, context: BotContext) -> None:
         return
     proposal = await _auto_allocation(context, data.indicator, data.year)
     items = proposal.items if proposal is not None else ()
-    saved = await _settle(update, context, items, data.nonce, year=data.year, change=Change.ALLOCATE)
+    label = _label(proposal) if proposal is not None else ""
+    saved = await _settle(
+        update, context, items, data.nonce, year=data.year, change=Change.ALLOCATE, label=label
+    )
     if saved is not None and proposal is not None:
         text = target_views.allocation(context, proposal, proposed=False)
         done = context.t("targets.allocate_saved", count=len(saved.entries))
