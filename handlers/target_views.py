@@ -161,10 +161,12 @@ def _shares_line(context: BotContext, indicator: Indicator, shares: dict[str, Ta
     return context.t("targets.list_shares", shares=parts, total=value(indicator, total))
 
 
-def _proposed_lines(context: BotContext, plan: Plan, items: Sequence[Proposed]) -> list[str]:
+def _proposed_lines(context: BotContext, plan: Plan, year: int, items: Sequence[Proposed]) -> list[str]:
+    """One line per proposed target, the indicator named as the year's period names it."""
+    named = {indicator.id: indicator for indicator in plan.indicators_for(year)}
     lines = []
     for item in items:
-        indicator = plan.indicator(item.indicator)
+        indicator = named.get(item.indicator) or plan.indicator(item.indicator)
         was = "" if item.current is None else context.label("targets.was", old=value(indicator, item.current))
         lines.append(
             context.t(
@@ -186,7 +188,7 @@ def carry(context: BotContext, proposal: CarryProposal) -> str:
         lines = [
             context.t("targets.carry_title", source=source_year, goal=goal_year, count=len(proposal.items))
         ]
-        lines += _proposed_lines(context, proposal.source.plan, proposal.items)
+        lines += _proposed_lines(context, proposal.source.plan, proposal.goal.year, proposal.items)
     else:
         lines = [context.t("targets.carry_nothing", source=source_year, goal=goal_year)]
     if proposal.dropped:
@@ -214,7 +216,7 @@ def allocation(context: BotContext, proposal: AllocationProposal, *, proposed: b
     if proposed:
         basis = "targets.allocate_by_officers" if proposal.by_officers else "targets.allocate_by_history"
         lines.append(context.t(basis, last=views.year_label(context, proposal.year - 1)))
-    lines += _proposed_lines(context, context.services.plan, proposal.items)
+    lines += _proposed_lines(context, context.services.plan, proposal.year, proposal.items)
     lines.append(
         context.t(
             "targets.allocate_sum",

@@ -56,7 +56,8 @@ class ProgressTexts:
     def indicator_name(self, indicator: Indicator) -> str:
         """A short name that fits a phone line."""
         key = f"progress.short_{indicator.id}"
-        if self.catalog.has(self.language, key):
+        renamed = indicator.name != self.plan.indicator(indicator.id).name  # by a later plan period
+        if self.catalog.has(self.language, key) and not renamed:
             return self.label(key)
         return indicator.name.get(self.language.value)
 
