@@ -23,7 +23,7 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-async def test_export_holds_every_indicator_with_its_last_known_target(harness: Harness, tmp_path: Path) -> None:
+async def test_export_has_each_indicator_and_last_known_target(harness: Harness, tmp_path: Path) -> None:
     harness.user(ADMIN_ID, "Admin")
     await harness.say(ADMIN_ID, "/target talks 45 2026 p1")
     out = tmp_path / "targets.xlsx"
