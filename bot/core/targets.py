@@ -152,7 +152,7 @@ class TargetInputError(InputRefused[TargetProblem]):
 def _year(word: str, today: date) -> int:
     year = command_year(word, today)
     if year is None:
-        span = {"minimum": EARLIEST_COMMAND_YEAR, "maximum": today.year + 1}
+        span: dict[str, object] = {"minimum": EARLIEST_COMMAND_YEAR, "maximum": today.year + 1}
         raise FigureInputError(FigureProblem.BAD_YEAR, span)
     return year
 
