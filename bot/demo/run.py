@@ -290,7 +290,9 @@ def _closing_lines(closing: Closing | None) -> list[str]:
     rule = "─" * 60
     return [
         f"The admin entered {closing.figures_set} figures with /set (rates, budgets, the NPA's DUI"
-        " reference value, A1 deaths).",
+        " reference value, A1 deaths), and split the bureau's target for prevention talks among the"
+        " units with /allocate … auto (by active officers: the demo has no history of the year before):",
+        closing.allocation,
         "",
         f"Monday's weekly digest, as the chief of {FEATURED_UNIT} received it:",
         rule,
