@@ -18,6 +18,7 @@ from bot.core.targets import (
     Proposed,
     TargetInputError,
     allocation_of,
+    can_auto_allocate,
     fingerprint,
     parse_allocation,
     parse_carry,
@@ -224,8 +225,8 @@ async def confirm_allocation(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if data is None or query is None:
         return
-    plan = context.services.plan
-    if plan.resolve_indicator(data.indicator) is None or not _valid_year(data.year, context.today()):
+    indicator = next((i for i in context.services.plan.indicators if i.id == data.indicator), None)
+    if indicator is None or not can_auto_allocate(indicator) or not _valid_year(data.year, context.today()):
         await refuse(update, context)
         return
     proposal = await _auto_allocation(context, data.indicator, data.year)

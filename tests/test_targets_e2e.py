@@ -188,6 +188,12 @@ async def test_cancel_and_stale_proposals_store_nothing(bureau: Harness) -> None
     harness.standin.press(ADMIN_ID, forged, "tc:2021:2026:00000000", check=False)
     assert "已過時" in ((await harness.standin.next_event(ADMIN_ID)).plain_text or "")
     assert len(await repos(harness).targets.amendments_for(year=2026)) == 1
+    for data in ("ta:talks:2026:00000000", "ta:clearance_rate:2026:00000000", "tc:1999:2026:00000000"):
+        harness.standin.press(ADMIN_ID, forged, data, check=False)
+    await harness.say(ADMIN_ID, "/targets")  # handled after the presses
+    answers = [text or "" for _, text, _ in harness.standin.answered_callbacks[-3:]]
+    assert all("僅供基隆市警察局已登錄同仁使用" in text for text in answers), answers
+    assert len(await repos(harness).targets.amendments_for(year=2026)) == 1
 
 
 @pytest.mark.parametrize("role", ["officer", "chief"])
