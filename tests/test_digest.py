@@ -170,8 +170,7 @@ def test_chart_caption_and_labels() -> None:
     built = digest("p1")
     assert (
         to_plain(ZH.chart_caption(built))
-        == "第一分局（未分配單位目標：全局實績與目標）"
-        "｜民國110年（2021）目標達成率與預期進度（截至 3/7（週日））"
+        == "第一分局｜民國110年（2021）目標達成率與預期進度（截至 3/7（週日））"
     )
     chart = ZH.chart_text(built.standing)
     assert chart.labels[:4] == ["刑案破獲率", "掃蕩毒品績效", "尿液採驗到驗率", "預防犯罪宣導"]

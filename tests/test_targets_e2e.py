@@ -144,7 +144,7 @@ async def test_auto_allocation_from_last_year_then_the_chief_is_judged_on_the_un
     assert "本單位" in ytd and "30" in ytd and "全局" not in ytd, ytd
     photo = chief[1]
     assert photo.method == "sendPhoto" and photo.photo
-    assert "第一分局（1 項為本單位分配目標，其餘為全局實績）" in (photo.plain_caption or "")
+    assert "第一分局｜民國115年（2026）" in (photo.plain_caption or "")  # the title: test_targets_chart.py
 
 
 async def test_typed_allocation_is_stored_at_once_with_its_sum(bureau: Harness) -> None:

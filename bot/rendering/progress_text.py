@@ -56,10 +56,16 @@ class ProgressTexts:
     def indicator_name(self, indicator: Indicator) -> str:
         """A short name that fits a phone line."""
         key = f"progress.short_{indicator.id}"
-        renamed = indicator.name != self.plan.indicator(indicator.id).name  # by a later plan period
-        if self.catalog.has(self.language, key) and not renamed:
+        if self.catalog.has(self.language, key) and not self._renamed(indicator):
             return self.label(key)
         return indicator.name.get(self.language.value)
+
+    def _renamed(self, indicator: Indicator) -> bool:
+        """Whether a later plan period renamed the indicator (its short catalog name would be stale)."""
+        try:
+            return indicator.name != self.plan.indicator(indicator.id).name
+        except KeyError:
+            return False
 
     def year(self, year: int) -> str:
         """民國110年（2021） / 2021 (ROC 110)."""
@@ -175,8 +181,9 @@ class ProgressTexts:
             )
         ]
         if not standing.has_targets:
-            lines.append(self.t("progress.no_targets", year=self.year(standing.year)))
-        if standing.period is None:
+            missing = self.t("progress.no_targets", year=self.year(standing.year))
+            lines.append(missing if standing.period else f"{missing} {self._outside_plan(standing)}")
+        elif standing.period is None:
             lines.append(self._outside_plan(standing))
         bases = {row.basis for row in standing.rows}
         if Basis.UNIT in bases:
@@ -304,7 +311,7 @@ class ProgressTexts:
         """The caption under the digest's chart."""
         return self.t(
             "digest.chart_caption",
-            scope=self._whose(digest.standing),
+            scope=self.unit_name(digest.unit_code),
             year=self.year(digest.standing.year),
             day=self.day(digest.standing.as_of),
         )
