@@ -10,17 +10,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.core import callbacks as cb
 from bot.core.numbers import number
 from bot.core.plan import Indicator, Plan
-from bot.core.targets import (
-    AllocationProposal,
-    Amendment,
-    CarryProposal,
-    Proposed,
-    Target,
-    TargetInputError,
-    TargetProblem,
-    YearTargets,
-    plan_spans,
-)
+from bot.core.targets import Amendment, Target, YearTargets, plan_spans
+from bot.core.targets_input import TargetInputError, TargetProblem
+from bot.core.targets_proposals import AllocationProposal, CarryProposal, Proposed
 from handlers import figure_views, views
 from handlers.context import BotContext
 

@@ -12,17 +12,14 @@ from bot.core import callbacks as cb
 from bot.core.dates import command_year
 from bot.core.figures import FigureInputError, FigureProblem, year_and_unit
 from bot.core.idempotency import message_key
-from bot.core.targets import (
+from bot.core.targets import Change
+from bot.core.targets_input import TargetInputError, parse_allocation, parse_carry, parse_target_command
+from bot.core.targets_proposals import (
     AllocationProposal,
-    Change,
     Proposed,
-    TargetInputError,
     allocation_of,
     can_auto_allocate,
     fingerprint,
-    parse_allocation,
-    parse_carry,
-    parse_target_command,
     propose_allocation,
     propose_carry,
 )

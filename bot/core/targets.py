@@ -4,23 +4,20 @@ The plan file sets the targets of its periods; admins amend them and set them fo
 has no period for (/target, /target carry, /allocate, the bulk import). Every amendment is
 stored as a new version; the latest one of an indicator, year and scope (the bureau or a unit)
 counts. `YearTargets.target` answers for the whole bot: standing, /targets, the export sheet.
+Reading the commands is `bot.core.targets_input`'s; carry and allocation proposals are
+`bot.core.targets_proposals`'.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import ROUND_FLOOR, Decimal
+from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from bot.core.dates import EARLIEST_COMMAND_YEAR, command_year
-from bot.core.figures import FigureInputError, FigureProblem, find_indicator, parse_amount, year_and_unit
-from bot.core.plan import Indicator, Measure, Period, Plan
-from bot.core.refused import InputRefused
-from bot.core.text_input import clean
+from bot.core.plan import Indicator, Period, Plan
 
 Scope = tuple[str, str | None]
 """An indicator id and a unit code (None = the bureau)."""
@@ -130,213 +127,3 @@ class NoAmendments:
 
 
 NO_AMENDMENTS: TargetsSource = NoAmendments()
-
-
-# ---------------------------------------------------------------------------------- reading commands
-class TargetProblem(StrEnum):
-    """Why /target carry or /allocate was refused; each has a message `targets.problem_<value>`."""
-
-    CARRY_USAGE = "carry_usage"
-    SAME_YEAR = "same_year"
-    ALLOCATE_USAGE = "allocate_usage"
-    SHARE_USAGE = "share_usage"
-    DUPLICATE_UNIT = "duplicate_unit"
-    NOT_SPLITTABLE = "not_splittable"
-    NO_BUREAU_TARGET = "no_bureau_target"
-
-
-class TargetInputError(InputRefused[TargetProblem]):
-    """Input that cannot become a carry or an allocation, with the values the answer needs."""
-
-
-def _year(word: str, today: date) -> int:
-    year = command_year(word, today)
-    if year is None:
-        span: dict[str, object] = {"minimum": EARLIEST_COMMAND_YEAR, "maximum": today.year + 1}
-        raise FigureInputError(FigureProblem.BAD_YEAR, span)
-    return year
-
-
-def parse_carry(words: list[str], *, today: date) -> tuple[int, int]:
-    """The two years after `/target carry`: from which year, to which."""
-    if len(words) != 2:
-        raise TargetInputError(TargetProblem.CARRY_USAGE)
-    source, goal = (_year(word, today) for word in words)
-    if source == goal:
-        raise TargetInputError(TargetProblem.SAME_YEAR, {"year": source})
-    return source, goal
-
-
-@dataclass(frozen=True)
-class AllocationRequest:
-    """A validated /allocate: the indicator, the year, and each unit's share (None = propose by history)."""
-
-    indicator: Indicator
-    year: int
-    shares: Mapping[str, Decimal] | None
-
-
-def parse_allocation(words: list[str], *, plan: Plan, today: date) -> AllocationRequest:
-    """Parse `/allocate <indicator> <year> p1=12 p2=10 …` or `/allocate <indicator> <year> auto`."""
-    if len(words) < 3:
-        raise TargetInputError(TargetProblem.ALLOCATE_USAGE)
-    indicator = find_indicator(plan, words[0])
-    year = _year(words[1], today)
-    if len(words) == 3 and clean(words[2]).lower() == "auto":
-        if not can_auto_allocate(indicator):
-            raise TargetInputError(TargetProblem.NOT_SPLITTABLE, {"indicator": indicator.id})
-        return AllocationRequest(indicator, year, None)
-    shares: dict[str, Decimal] = {}
-    for word in words[2:]:
-        code, equals, value = clean(word).partition("=")
-        code = code.strip().lower()
-        if not equals or not code or not value:
-            raise TargetInputError(TargetProblem.SHARE_USAGE, {"given": word})
-        if plan.unit(code) is None:
-            raise FigureInputError(FigureProblem.UNKNOWN_UNIT, {"given": code})
-        if code in shares:
-            raise TargetInputError(TargetProblem.DUPLICATE_UNIT, {"unit": code})
-        shares[code] = parse_target(indicator, value)
-    return AllocationRequest(indicator, year, shares)
-
-
-# ---------------------------------------------------------------------------------- reading values
-def takes_percent(indicator: Indicator) -> bool:
-    """Whether the indicator's target is a percentage (rates, percentages, the DUI achievement)."""
-    return indicator.unit == "%"
-
-
-def parse_target(indicator: Indicator, text: str) -> Decimal:
-    """A target value typed for an indicator: a percentage or a whole number, as /set reads them."""
-    return parse_amount(text, percent=takes_percent(indicator)).value
-
-
-@dataclass(frozen=True)
-class TargetRequest:
-    """A validated `/target <indicator> <value> [year] [unit code]`."""
-
-    indicator: Indicator
-    value: Decimal
-    year: int
-    unit_code: str | None
-
-
-def parse_target_command(words: list[str], *, plan: Plan, today: date) -> TargetRequest:
-    """Parse the words after /target (year and unit in any order, this year and the bureau by default)."""
-    if not 2 <= len(words) <= 4:
-        raise FigureInputError(FigureProblem.USAGE)
-    indicator = find_indicator(plan, words[0])
-    value = parse_target(indicator, words[1])
-    year, unit_code = year_and_unit(words[2:], plan=plan, today=today)
-    return TargetRequest(indicator, value, year, unit_code)
-
-
-# ---------------------------------------------------------------------------------- proposals
-@dataclass(frozen=True)
-class Proposed:
-    """One target a proposal would store, with the value it replaces (None = none set)."""
-
-    indicator: str
-    unit_code: str | None
-    value: Decimal
-    current: Decimal | None
-
-
-def fingerprint(items: Iterable[Proposed]) -> str:
-    """Eight hex digits naming a proposal's content: a confirm button for another content is stale."""
-    text = ";".join(f"{p.indicator}:{p.unit_code}:{p.value}:{p.current}" for p in items)
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
-
-
-@dataclass(frozen=True)
-class CarryProposal:
-    """Every target of one year proposed for another, and the old year's indicators the new one lacks."""
-
-    source: YearTargets
-    goal: YearTargets
-    items: tuple[Proposed, ...]
-    dropped: tuple[Indicator, ...]
-
-
-def propose_carry(source: YearTargets, goal: YearTargets) -> CarryProposal:
-    """Carry every target (bureau and units) of `source`'s year to `goal`'s year where it differs."""
-    kept = {indicator.id for indicator in goal.indicators()}
-    items = tuple(
-        Proposed(indicator.id, code, target.value, goal.value(indicator.id, code))
-        for indicator, code, target in source.every()
-        if indicator.id in kept and goal.value(indicator.id, code) != target.value
-    )
-    dropped = tuple(indicator for indicator in source.indicators() if indicator.id not in kept)
-    return CarryProposal(source, goal, items, dropped)
-
-
-def can_auto_allocate(indicator: Indicator) -> bool:
-    """Whether a bureau target splits into units' shares: a count officers report."""
-    return indicator.measure is Measure.COUNT and indicator.is_officer_reported
-
-
-def split(total: Decimal, weights: Mapping[str, int]) -> dict[str, Decimal]:
-    """Whole shares of `total` in proportion to the weights, summing to it (largest remainders)."""
-    weight_sum = sum(weights.values())
-    whole = int(total)
-    if weight_sum <= 0:
-        return {}
-    exact = {code: Decimal(whole) * weight / weight_sum for code, weight in weights.items() if weight > 0}
-    shares = {code: value.to_integral_value(rounding=ROUND_FLOOR) for code, value in exact.items()}
-    left = whole - int(sum(shares.values()))
-    for code in sorted(exact, key=lambda c: (shares[c] - exact[c], list(exact).index(c)))[:left]:
-        shares[code] += 1
-    return shares
-
-
-@dataclass(frozen=True)
-class AllocationProposal:
-    """A split of a bureau target among units, and what it was weighted by."""
-
-    indicator: Indicator
-    year: int
-    bureau: Decimal | None
-    items: tuple[Proposed, ...]
-    weights: Mapping[str, int]
-    by_officers: bool
-
-    @property
-    def total(self) -> Decimal:
-        """The sum of the units' shares."""
-        return sum((item.value for item in self.items), Decimal(0))
-
-
-def propose_allocation(
-    targets: YearTargets,
-    indicator: Indicator,
-    *,
-    bureau: Decimal,
-    last_year: Mapping[str, int],
-    officers: Mapping[str, int],
-) -> AllocationProposal:
-    """Split the bureau target by last year's counts per unit, or by active officers without history."""
-    by_officers = sum(last_year.values()) <= 0
-    source = officers if by_officers else last_year
-    weights = {code: source.get(code, 0) for code in targets.plan.units_by_code}
-    return _allocation(targets, indicator, split(bureau, weights), weights, by_officers=by_officers)
-
-
-def allocation_of(
-    targets: YearTargets, indicator: Indicator, shares: Mapping[str, Decimal]
-) -> AllocationProposal:
-    """Shares typed by an admin, as an allocation beside the year's bureau target."""
-    return _allocation(targets, indicator, shares, {}, by_officers=False)
-
-
-def _allocation(
-    targets: YearTargets,
-    indicator: Indicator,
-    shares: Mapping[str, Decimal],
-    weights: Mapping[str, int],
-    *,
-    by_officers: bool,
-) -> AllocationProposal:
-    current = {code: targets.value(indicator.id, code) for code in shares}
-    items = tuple(Proposed(indicator.id, code, share, current[code]) for code, share in shares.items())
-    bureau = targets.value(indicator.id)
-    return AllocationProposal(indicator, targets.year, bureau, items, weights, by_officers)

@@ -13,7 +13,8 @@ from decimal import Decimal
 from bot.core.dates import parse_year
 from bot.core.figures import FigureInputError, FigureProblem
 from bot.core.plan import Plan
-from bot.core.targets import YearTargets, parse_target
+from bot.core.targets import YearTargets
+from bot.core.targets_input import parse_target
 
 BUREAU = "bureau"
 """What the unit column holds for the bureau's own target."""
