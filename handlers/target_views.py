@@ -64,10 +64,10 @@ def source(context: BotContext, target: Target, names: Authors) -> str:
 def problem(context: BotContext, error: TargetInputError) -> str:
     """Explain what was wrong with a carry or an allocation."""
     values = dict(error.details)
-    if error.problem is TargetProblem.NOT_SPLITTABLE:
+    if error.problem in (TargetProblem.NOT_SPLITTABLE, TargetProblem.NOT_IN_YEAR):
         indicator = context.services.plan.indicator(str(values.pop("indicator")))
         values["name"] = figure_views.indicator_name(context, indicator)
-    if error.problem is TargetProblem.SAME_YEAR:
+    if error.problem in (TargetProblem.SAME_YEAR, TargetProblem.NOT_IN_YEAR):
         values["year"] = views.year_label(context, int(str(values["year"])))
     return context.t(f"targets.problem_{error.problem.value}", **values)
 

@@ -74,7 +74,7 @@ async def target(update: Update, context: BotContext) -> None:
         return
     try:
         request = parse_target_command(words, plan=context.services.plan, today=context.today())
-    except FigureInputError as error:
+    except (FigureInputError, TargetInputError) as error:
         await _refused(message, context, error)
         return
     data = context.services.progress()

@@ -162,3 +162,10 @@ async def test_carry_says_which_indicators_the_new_year_dropped(later_plan: Harn
     assert "車牌辨識鏡頭汰換" in progress and "學習時數" not in progress
     audit = (await harness.app.bot_data.repos.audit.latest(limit=1))[0] if harness.app else None
     assert audit is not None and (audit.action, audit.subject) == ("target.carry", "carry:2021:2022")
+
+    dropped = (await harness.say(ADMIN_ID, "/target learning_hours 70 2022")).plain_text or ""
+    assert "不在民國111年（2022）的計畫期程內" in dropped and "未儲存" in dropped
+    refused = (await harness.say(ADMIN_ID, "/allocate learning_hours 2022 p1=70")).plain_text or ""
+    assert "不在民國111年（2022）的計畫期程內" in refused
+    kept = (await harness.say(ADMIN_ID, "/target learning_hours 71 2021")).plain_text or ""
+    assert "取代先前的 70%（計畫檔）" in kept

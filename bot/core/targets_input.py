@@ -43,11 +43,18 @@ def parse_target_command(words: list[str], *, plan: Plan, today: date) -> Target
     indicator = find_indicator(plan, words[0])
     value = parse_target(indicator, words[1])
     year, unit_code = year_and_unit(words[2:], plan=plan, today=today)
+    check_in_year(plan, indicator, year)
     return TargetRequest(indicator, value, year, unit_code)
 
 
+def check_in_year(plan: Plan, indicator: Indicator, year: int) -> None:
+    """Refuse a target for an indicator the year's plan period dropped."""
+    if all(kept.id != indicator.id for kept in plan.indicators_for(year)):
+        raise TargetInputError(TargetProblem.NOT_IN_YEAR, {"indicator": indicator.id, "year": year})
+
+
 class TargetProblem(StrEnum):
-    """Why /target carry or /allocate was refused; each has a message `targets.problem_<value>`."""
+    """Why /target or /allocate was refused; each has a message `targets.problem_<value>`."""
 
     CARRY_USAGE = "carry_usage"
     SAME_YEAR = "same_year"
@@ -56,6 +63,7 @@ class TargetProblem(StrEnum):
     DUPLICATE_UNIT = "duplicate_unit"
     NOT_SPLITTABLE = "not_splittable"
     NO_BUREAU_TARGET = "no_bureau_target"
+    NOT_IN_YEAR = "not_in_year"
 
 
 class TargetInputError(InputRefused[TargetProblem]):
@@ -95,6 +103,7 @@ def parse_allocation(words: list[str], *, plan: Plan, today: date) -> Allocation
         raise TargetInputError(TargetProblem.ALLOCATE_USAGE)
     indicator = find_indicator(plan, words[0])
     year = _year(words[1], today)
+    check_in_year(plan, indicator, year)
     if len(words) == 3 and clean(words[2]).lower() == "auto":
         if not can_auto_allocate(indicator):
             raise TargetInputError(TargetProblem.NOT_SPLITTABLE, {"indicator": indicator.id})

@@ -14,7 +14,7 @@ from bot.core.dates import parse_year
 from bot.core.figures import FigureInputError, FigureProblem
 from bot.core.plan import Plan
 from bot.core.targets import YearTargets
-from bot.core.targets_input import parse_target
+from bot.core.targets_input import TargetInputError, check_in_year, parse_target
 
 BUREAU = "bureau"
 """What the unit column holds for the bureau's own target."""
@@ -181,6 +181,10 @@ def _check_row(plan: Plan, number: int, values: Mapping[str, str]) -> ImportedTa
     year = parse_year(values.get("year", ""))
     if year is None:
         return f"row {number}: {values.get('year', '')!r} is not a year such as 2027 or 116"
+    try:
+        check_in_year(plan, indicator, year)
+    except TargetInputError:
+        return f"row {number}: {indicator.id} is not an indicator of the plan period of {year}"
     try:
         value = parse_target(indicator, values["target"])
     except FigureInputError as error:
