@@ -81,6 +81,8 @@ async def test_an_amendment_mid_year_keeps_the_old_value_and_audits_it(bureau: H
         ("target.set", "target:dui:2026:bureau", "80", "85"),
         ("target.set", "target:dui:2026:bureau", None, "80"),
     ]
+    logged = (await harness.say(ADMIN_ID, "/audit 2")).plain_text or ""
+    assert "設定目標 target:dui:2026:bureau" in logged and "80 → 85" in logged, logged
     listed = (await harness.say(ADMIN_ID, "/targets")).plain_text or ""
     assert "防制酒後駕車工作：85%（Admin 2026-06-30 15:30 修訂）" in listed
     assert "全般刑案破獲率：未設定" in listed
