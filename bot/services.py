@@ -22,6 +22,7 @@ from storage.recipients import RecipientRepo
 from storage.refusals import RefusalRepo
 from storage.reports import ReportRepo
 from storage.subscriptions import SubscriptionRepo
+from storage.targets import TargetRepo
 from storage.users import UserRepo
 
 
@@ -42,6 +43,7 @@ class Repositories:
     subscriptions: SubscriptionRepo
     deliveries: DeliveryRepo
     recipients: RecipientRepo
+    targets: TargetRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -60,6 +62,7 @@ class Repositories:
             subscriptions=SubscriptionRepo(db),
             deliveries=DeliveryRepo(db),
             recipients=RecipientRepo(db),
+            targets=TargetRepo(db),
         )
 
 
@@ -114,6 +117,8 @@ class Services:
         return self._repos
 
     def progress(self) -> ProgressData:
-        """Standings and digests over the open database, with the figures admins entered."""
+        """Standings and digests over the open database, with the figures and targets admins entered."""
         repos = self.repos
-        return ProgressData(repos.progress, self.plan, self.settings.tz, figures=repos.figures)
+        return ProgressData(
+            repos.progress, self.plan, self.settings.tz, figures=repos.figures, targets=repos.targets
+        )

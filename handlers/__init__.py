@@ -23,6 +23,7 @@ from handlers import (
     staff,
     status,
     subscriptions,
+    targets,
 )
 
 GATE_GROUP = -1
@@ -39,6 +40,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *subscriptions.handlers(),
         *away.handlers(),
         *figures.handlers(),
+        *targets.handlers(),
         *staff.handlers(),
         *audit.handlers(),
         *status.handlers(),

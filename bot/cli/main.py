@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.cli.logs import configure_logging
 from bot.cli.private_files import database_files, make_private, warn_if_env_exposed
+from bot.cli import targets as target_sheet
 from bot.core.plan import Plan, PlanError, load_plan, plan_summary
 from bot.settings import ENV_FILE, Settings, SettingsError, load_settings
 
@@ -238,6 +239,13 @@ def doctor(_: argparse.Namespace) -> int:
     from bot.cli.doctor import doctor as examine
 
     return examine()
+def targets(args: argparse.Namespace) -> int:
+    """Export a year's targets to a sheet, or check and import a filled-in one (bot/cli/targets.py)."""
+    from bot.cli.targets import run as run_targets
+
+    settings = _settings()
+    _existing_database(settings)
+    return run_targets(args, settings, _plan(settings.plan_path))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -269,6 +277,7 @@ def parser() -> argparse.ArgumentParser:
     _demo_arguments(commands)
 
 
+    target_sheet.add_arguments(commands).set_defaults(handler=targets)
     copy = commands.add_parser("backup", help="take an online backup of the database and check it")
     copy.add_argument("file", help="backup file to write (replaced atomically)")
     copy.add_argument("--check", action="store_true", help="only check an existing backup file")
