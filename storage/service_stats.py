@@ -79,9 +79,9 @@ class ServiceStatsRepo(Repository):
             async with connection.execute("SELECT kind, COUNT(*) FROM delivery_runs GROUP BY kind") as cursor:
                 runs = {str(row[0]): int(row[1]) for row in await cursor.fetchall()}
             async with connection.execute(
-                "SELECT r.kind, r.period, r.due_at, r.recipients, COUNT(*) FROM delivery_runs r"
-                " JOIN deliveries d ON d.kind = r.kind AND d.period = r.period AND d.status = 'pending'"
-                " GROUP BY r.kind, r.period ORDER BY r.due_at"
+                "SELECT r.kind, r.period, r.fire_at, r.recipients, COUNT(*) FROM delivery_runs r"
+                " JOIN deliveries d ON d.kind = r.kind AND d.fire_at = r.fire_at AND d.status = 'pending'"
+                " GROUP BY r.kind, r.fire_at ORDER BY r.fire_at"
             ) as cursor:
                 unfinished = [
                     RunState(str(r[0]), str(r[1]), datetime.fromisoformat(r[2]), int(r[3]), int(r[4]))
