@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | check-plan | export | annual | digest | backup | demo`."""
+"""Command line: `python -m bot run | check-plan | export | annual | targets | digest | backup | doctor | demo`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from bot.cli import targets as target_sheet
 from bot.cli.logs import configure_logging
 from bot.cli.private_files import database_files, make_private, warn_if_env_exposed
-from bot.cli import targets as target_sheet
 from bot.core.plan import Plan, PlanError, load_plan, plan_summary
 from bot.settings import ENV_FILE, Settings, SettingsError, load_settings
 
