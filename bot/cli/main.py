@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | check-plan | export | annual | targets | digest | backup | doctor | demo`."""
+"""`python -m bot` subcommands: run, check-plan, export, annual, targets, digest, backup, doctor, demo."""
 
 from __future__ import annotations
 
