@@ -17,6 +17,9 @@ from bot.intake.order import PerUserOrder
 from bot.rendering.i18n import Catalog
 from bot.scheduling import backup_job
 from bot.scheduling import dispatcher as jobs
+from bot.service import hooks
+from bot.service.requests import CountingRequest
+from bot.service.vitals import Vitals
 from bot.services import Repositories, Services
 from bot.settings import Settings
 from handlers.context import BotContext
@@ -66,8 +69,10 @@ def build_application(
 ) -> FieldBot:
     """Create the Application with handlers, services and lifecycle hooks."""
     context_types = ContextTypes(context=BotContext, bot_data=Services)
+    vitals = Vitals()
     application = (
         builder(settings)
+        .request(CountingRequest(vitals, connection_pool_size=256))
         .context_types(context_types)
         .updater(None)  # updates come through the durable inbox (bot/intake/runner.py)
         .concurrent_updates(PerUserOrder())
@@ -75,6 +80,7 @@ def build_application(
         .post_shutdown(_close)
         .build()
     )
+    application.bot_data.vitals = vitals
     application.bot_data.configure(
         settings=settings,
         plan=plan or load_plan(settings.plan_path),
@@ -84,6 +90,7 @@ def build_application(
     handlers.register(application)
     backup_job.schedule(application)
     jobs.install(application)
+    hooks.install(application)
     return application
 
 

@@ -9,6 +9,7 @@ from bot.core.outsiders import RefusalBudget
 from bot.core.plan import Plan
 from bot.core.progress_data import ProgressData
 from bot.rendering.i18n import Catalog
+from bot.service.vitals import Vitals
 from bot.settings import Settings
 from storage.audit import AuditRepo
 from storage.away import AwayRepo
@@ -22,6 +23,7 @@ from storage.recipients import RecipientRepo
 from storage.refusals import RefusalRepo
 from storage.reports import ReportRepo
 from storage.subscriptions import SubscriptionRepo
+from storage.targets import TargetRepo
 from storage.users import UserRepo
 
 
@@ -42,6 +44,7 @@ class Repositories:
     subscriptions: SubscriptionRepo
     deliveries: DeliveryRepo
     recipients: RecipientRepo
+    targets: TargetRepo
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -60,6 +63,7 @@ class Repositories:
             subscriptions=SubscriptionRepo(db),
             deliveries=DeliveryRepo(db),
             recipients=RecipientRepo(db),
+            targets=TargetRepo(db),
         )
 
 
@@ -74,6 +78,8 @@ class Services:
         self._repos: Repositories | None = None
         self.refusals = RefusalBudget()
         """Which refusals to outsiders are sent (bot/core/outsiders.py)."""
+        self.vitals = Vitals()
+        """Counters and latest outcomes of this running application (bot/service/vitals.py)."""
 
     def configure(self, *, settings: Settings, plan: Plan, catalog: Catalog, clock: Clock) -> None:
         """Set what is known before the database opens."""
@@ -114,6 +120,8 @@ class Services:
         return self._repos
 
     def progress(self) -> ProgressData:
-        """Standings and digests over the open database, with the figures admins entered."""
+        """Standings and digests over the open database, with the figures and targets admins entered."""
         repos = self.repos
-        return ProgressData(repos.progress, self.plan, self.settings.tz, figures=repos.figures)
+        return ProgressData(
+            repos.progress, self.plan, self.settings.tz, figures=repos.figures, targets=repos.targets
+        )

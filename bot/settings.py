@@ -6,7 +6,7 @@ import os
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     backup_time: time = time(3, 0)
     digest_schedule: str = "0 8 * * mon"
     reminder_schedule: str = "0 20 * * *"
+    metrics_listen: str | None = None
+    log_format: Literal["text", "json"] = "text"
+    disk_low_mb: int = Field(default=1024, ge=0)
+    alert_inbox_backlog: int = Field(default=200, ge=1)
+    backup_retry_minutes: float = Field(default=15, gt=0, le=24 * 60)
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -122,6 +127,24 @@ class Settings(BaseSettings):
         from bot.scheduling.cron import parse_cron
 
         return parse_cron(value).text
+
+    @field_validator("metrics_listen")
+    @classmethod
+    def _check_listen(cls, value: str | None) -> str | None:
+        if value is None or not value.strip() or value.strip().lower() == "off":
+            return None
+        host, _, port = value.strip().rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ValueError("must be host:port, e.g. 127.0.0.1:9090 (or empty for off)")
+        return value.strip()
+
+    @property
+    def metrics_address(self) -> tuple[str, int] | None:
+        """METRICS_LISTEN as (host, port), or None when off."""
+        if self.metrics_listen is None:
+            return None
+        host, _, port = self.metrics_listen.rpartition(":")
+        return host.strip("[]"), int(port)
 
     @property
     def tz(self) -> ZoneInfo:

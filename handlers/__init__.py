@@ -21,7 +21,9 @@ from handlers import (
     report,
     review,
     staff,
+    status,
     subscriptions,
+    targets,
 )
 
 GATE_GROUP = -1
@@ -38,8 +40,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *subscriptions.handlers(),
         *away.handlers(),
         *figures.handlers(),
+        *targets.handlers(),
         *staff.handlers(),
         *audit.handlers(),
+        *status.handlers(),
         *export.handlers(),
         *redaction.handlers(),
         *annual.handlers(),

@@ -72,6 +72,9 @@ def check_closing(result: DemoResult, text: str) -> None:
     # every indicator is covered: none is left without data once the admin has entered the figures
     for shown in (digest, closing.progress_text):
         assert shown.count("⚪") == 1, shown  # the legend's
+    # the admin split the talks target among the units: the chief's line is the unit's own
+    assert "已儲存 10 個單位的分配" in closing.allocation or "10 units' shares stored" in closing.allocation
+    assert "以本單位分配的目標計算" in digest or "against the unit's own allocation" in digest
     assert "88.2%" in closing.progress_text  # clearance rate 3318/3764
     assert "全局進度" in closing.progress_text or "Bureau progress" in closing.progress_text
     chart = closing.chart.read_bytes()

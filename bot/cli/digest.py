@@ -13,6 +13,7 @@ from bot.settings import Settings
 from storage.database import Database
 from storage.figures import FigureRepo
 from storage.progress import ProgressRepo
+from storage.targets import TargetRepo
 
 
 async def digest_text(
@@ -22,7 +23,9 @@ async def digest_text(
     db = Database(settings.database_path)
     await db.open()
     try:
-        data = ProgressData(ProgressRepo(db), plan, settings.tz, figures=FigureRepo(db))
+        data = ProgressData(
+            ProgressRepo(db), plan, settings.tz, figures=FigureRepo(db), targets=TargetRepo(db)
+        )
         digest = await data.digest(send_day=send_day, unit_code=unit_code)
     finally:
         await db.close()

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | check-plan | export | annual | digest | backup | demo`."""
+"""`python -m bot` subcommands: run, check-plan, export, annual, targets, digest, backup, doctor, demo."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from bot.cli import targets as target_sheet
 from bot.cli.logs import configure_logging
 from bot.cli.private_files import database_files, make_private, warn_if_env_exposed
 from bot.core.plan import Plan, PlanError, load_plan, plan_summary
@@ -63,6 +64,10 @@ def run(_: argparse.Namespace) -> int:
         return 2
     secrets = (settings.telegram_bot_token, settings.webhook_secret)
     configure_logging(settings.log_level, [secret.get_secret_value() for secret in secrets if secret])
+    if settings.log_format == "json":
+        from bot.service.logs import log_json
+
+        log_json()
     warn_if_env_exposed(Path(ENV_FILE))
     make_private(database_files(settings.database_path))
     from bot.app import build_application
@@ -229,6 +234,20 @@ def digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def doctor(_: argparse.Namespace) -> int:
+    """Check settings, token, Bot API, plan, database, folders, disk, backups, time zone and clock."""
+    from bot.cli.doctor import doctor as examine
+
+    return examine()
+def targets(args: argparse.Namespace) -> int:
+    """Export a year's targets to a sheet, or check and import a filled-in one (bot/cli/targets.py)."""
+    from bot.cli.targets import run as run_targets
+
+    settings = _settings()
+    _existing_database(settings)
+    return run_targets(args, settings, _plan(settings.plan_path))
+
+
 def parser() -> argparse.ArgumentParser:
     """The CLI's arguments."""
     root = argparse.ArgumentParser(prog="python -m bot", description="Keelung police field-reporting bot")
@@ -258,10 +277,14 @@ def parser() -> argparse.ArgumentParser:
     _demo_arguments(commands)
 
 
+    target_sheet.add_arguments(commands).set_defaults(handler=targets)
     copy = commands.add_parser("backup", help="take an online backup of the database and check it")
     copy.add_argument("file", help="backup file to write (replaced atomically)")
     copy.add_argument("--check", action="store_true", help="only check an existing backup file")
     copy.set_defaults(handler=backup)
+    commands.add_parser("doctor", help="check the setup; exit status 1 on any problem").set_defaults(
+        handler=doctor
+    )
     return root
 
 

@@ -104,6 +104,29 @@ class OfficersPage:
     page: int
 
 
+@dataclass(frozen=True)
+class ConfirmCarry:
+    """/target carry: store the proposed targets (nonce: the proposal's fingerprint)."""
+
+    from_year: int
+    to_year: int
+    nonce: str
+
+
+@dataclass(frozen=True)
+class ConfirmAllocation:
+    """/allocate ... auto: store the proposed split (nonce: the proposal's fingerprint)."""
+
+    indicator: str
+    year: int
+    nonce: str
+
+
+@dataclass(frozen=True)
+class DropProposal:
+    """/target carry or /allocate auto: store nothing."""
+
+
 CallbackData = (
     PickIndicator
     | PickCount
@@ -117,6 +140,9 @@ CallbackData = (
     | KeepReport
     | ChooseLanguage
     | OfficersPage
+    | ConfirmCarry
+    | ConfirmAllocation
+    | DropProposal
 )
 
 Builder = Callable[[tuple[str, ...]], CallbackData]
@@ -154,6 +180,15 @@ _PATTERNS: dict[type[CallbackData], tuple[re.Pattern[str], Builder]] = {
         re.compile(rf"^o:({_ID}|\*):(\d{{1,4}})$"),
         lambda p: OfficersPage(None if p[0] == "*" else p[0], int(p[1])),
     ),
+    ConfirmCarry: (
+        re.compile(rf"^tc:(\d{{4}}):(\d{{4}}):({_NONCE})$"),
+        lambda p: ConfirmCarry(int(p[0]), int(p[1]), p[2]),
+    ),
+    ConfirmAllocation: (
+        re.compile(rf"^ta:({_ID}):(\d{{4}}):({_NONCE})$"),
+        lambda p: ConfirmAllocation(p[0], int(p[1]), p[2]),
+    ),
+    DropProposal: (re.compile(r"^t:x$"), lambda p: DropProposal()),
 }
 
 
@@ -189,6 +224,12 @@ def encode(data: CallbackData) -> str:
             text = f"l:{language.value}"
         case OfficersPage(unit, page):
             text = f"o:{unit or '*'}:{page}"
+        case ConfirmCarry(from_year, to_year, nonce):
+            text = f"tc:{from_year}:{to_year}:{nonce}"
+        case ConfirmAllocation(indicator, year, nonce):
+            text = f"ta:{indicator}:{year}:{nonce}"
+        case DropProposal():
+            text = "t:x"
     if len(text.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data too long: {text!r}")
     return text

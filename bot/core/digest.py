@@ -15,6 +15,7 @@ from bot.core.plan import Plan
 from bot.core.progress import Actuals, week_bounds
 from bot.core.records import DateRange, QuietOfficer
 from bot.core.standing import Counts, Standing, build_standing
+from bot.core.targets import YearTargets
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def build_digest(
     officers: Mapping[str, int],
     silent: Sequence[SilentOfficer],
     year_end: Standing | None = None,
+    targets: YearTargets | None = None,
 ) -> Digest:
     """The digest of the week ending on week.end, year to date as of that Sunday."""
     standing = build_standing(
@@ -116,6 +118,7 @@ def build_digest(
         unit_figures=unit_figures,
         week=week_counts,
         previous_week=previous_week_counts,
+        targets=targets,
     )
     in_scope = [officer for officer in silent if unit_code is None or officer.unit_code == unit_code]
     total = sum(officers.values()) if unit_code is None else officers.get(unit_code, 0)

@@ -94,8 +94,8 @@ def settable_indicators(plan: Plan) -> list[Indicator]:
     return [indicator for indicator in plan.indicators if is_settable(indicator)]
 
 
-def resolve_settable(plan: Plan, text: str) -> Indicator:
-    """Find an indicator by id, alias or full name, and check that admins set it."""
+def find_indicator(plan: Plan, text: str) -> Indicator:
+    """Find an indicator by id, alias or full name; refuse a name the plan does not know."""
     indicator = plan.resolve_indicator(text)
     if indicator is None:
         folded = normalize_name(text)
@@ -105,6 +105,12 @@ def resolve_settable(plan: Plan, text: str) -> Indicator:
         )
     if indicator is None:
         raise FigureInputError(FigureProblem.UNKNOWN_INDICATOR, {"given": text})
+    return indicator
+
+
+def resolve_settable(plan: Plan, text: str) -> Indicator:
+    """Find an indicator by id, alias or full name, and check that admins set it."""
+    indicator = find_indicator(plan, text)
     if not is_settable(indicator):
         raise FigureInputError(FigureProblem.NOT_SETTABLE, {"indicator": indicator.id})
     return indicator
@@ -184,9 +190,15 @@ def parse_set(words: list[str], *, plan: Plan, today: date) -> SetRequest:
         raise FigureInputError(FigureProblem.USAGE)
     indicator = resolve_settable(plan, words[0])
     value = parse_value(indicator, words[1])
+    year, unit_code = year_and_unit(words[2:], plan=plan, today=today)
+    return SetRequest(indicator=indicator, value=value, year=year, unit_code=unit_code)
+
+
+def year_and_unit(words: list[str], *, plan: Plan, today: date) -> tuple[int, str | None]:
+    """`[year] [unit code]` in any order: the year (this year by default) and the unit (None = bureau)."""
     year: int | None = None
     unit_code: str | None = None
-    for word in words[2:]:
+    for word in words:
         if looks_like_year(word) and year is None:
             year = command_year(word, today)
             if year is None:
@@ -199,7 +211,12 @@ def parse_set(words: list[str], *, plan: Plan, today: date) -> SetRequest:
                 raise FigureInputError(FigureProblem.UNKNOWN_UNIT, {"given": word})
         else:
             raise FigureInputError(FigureProblem.USAGE)
-    return SetRequest(indicator=indicator, value=value, year=year or today.year, unit_code=unit_code)
+    return year or today.year, unit_code
+
+
+def parse_amount(text: str, *, percent: bool) -> FigureValue:
+    """A percentage or a whole number from 0, read and range-checked exactly as /set reads them."""
+    return _parse_percentage(clean(text)) if percent else _parse_whole(clean(text), minimum=0)
 
 
 def actuals_from(measure: Measure, value: FigureValue) -> Actuals:

@@ -199,16 +199,90 @@ class Indicator(BaseModel):
         return self.count_unit or self.unit
 
     def target(self, year: int) -> Decimal | None:
-        """Bureau-wide target for a Gregorian year, or None when the plan sets none."""
+        """The first period's bureau-wide target as written here (judge through `bot.core.targets`)."""
         return self.targets.get(str(roc_year(year)))
 
     def unit_target(self, unit_code: str, year: int) -> Decimal | None:
-        """A unit's allocated target for a Gregorian year, or None."""
+        """The first period's allocation to a unit as written here, or None."""
         return self.unit_targets.get(unit_code, {}).get(str(roc_year(year)))
 
 
+class Period(BaseModel):
+    """One mid-term plan: its ROC years, its indicators (ids of the plan's) and their targets.
+
+    A later plan keeps an indicator by listing its id (reports keep counting for it), adds one
+    defined in the plan's `indicators`, renames one in `names`, and drops one by leaving it out.
+    """
+
+    model_config = _FROZEN
+
+    title: LocalizedText
+    first: Annotated[int, Field(ge=1, le=MAX_ROC_YEAR)]
+    last: Annotated[int, Field(ge=1, le=MAX_ROC_YEAR)]
+    indicators: tuple[Identifier, ...]
+    names: dict[Identifier, LocalizedText] = Field(default_factory=dict)
+    targets: dict[Identifier, YearTargets] = Field(default_factory=dict)
+    unit_targets: dict[Identifier, dict[Identifier, YearTargets]] = Field(default_factory=dict)
+
+    def covers(self, roc: int) -> bool:
+        """Whether a ROC year belongs to the period."""
+        return self.first <= roc <= self.last
+
+    def span(self) -> str:
+        """'民國107–110年 (2018–2021)'."""
+        first, last = self.first, self.last
+        return f"民國{first}–{last}年 ({gregorian_year(first)}–{gregorian_year(last)})"
+
+    def target(self, indicator_id: str, year: int, unit_code: str | None = None) -> Decimal | None:
+        """The period's target of an indicator for a Gregorian year, bureau-wide or a unit's."""
+        by_year = (
+            self.targets.get(indicator_id, {})
+            if unit_code is None
+            else self.unit_targets.get(indicator_id, {}).get(unit_code, {})
+        )
+        return by_year.get(str(roc_year(year)))
+
+    def problems(self, plan: Plan) -> Iterable[tuple[str, str]]:
+        """Yield what is wrong with the period inside the plan (unknown ids, years outside it)."""
+        if self.last < self.first:
+            yield "last", f"the period ends (民國{self.last}年) before it starts (民國{self.first}年)"
+        defined = {indicator.id for indicator in plan.indicators}
+        listed = set(self.indicators)
+        yield from _duplicates("indicators", "", list(self.indicators))
+        for index, indicator_id in enumerate(self.indicators):
+            if indicator_id not in defined:
+                yield f"indicators[{index}]", f"indicator {indicator_id!r} is not defined in the plan"
+        for indicator_id in self.names:
+            if indicator_id not in listed:
+                yield f"names.{indicator_id}", f"{indicator_id!r} is renamed but not in the period"
+        for indicator_id, by_year in self.targets.items():
+            yield from self._targeted(f"targets.{indicator_id}", indicator_id, by_year, defined)
+        codes = {unit.code for unit in plan.units}
+        for indicator_id, by_unit in self.unit_targets.items():
+            for code, by_year in by_unit.items():
+                path = f"unit_targets.{indicator_id}.{code}"
+                if code not in codes:
+                    yield path, f"unknown unit {code!r}"
+                yield from self._targeted(path, indicator_id, by_year, defined)
+
+    def _targeted(
+        self, path: str, indicator_id: str, by_year: YearTargets, defined: set[str]
+    ) -> Iterable[tuple[str, str]]:
+        if indicator_id not in defined:
+            yield path, f"indicator {indicator_id!r} is targeted but not defined in the plan"
+        elif indicator_id not in self.indicators:
+            yield path, f"indicator {indicator_id!r} is targeted but not one of the period's indicators"
+        for year in by_year:
+            if not self.covers(int(year)):
+                yield f"{path}.{year}", f"year {year} is outside the period (民國{self.first}–{self.last}年)"
+
+
 class Plan(BaseModel):
-    """The whole plan: goals, indicators and units."""
+    """The whole plan: goals, indicators, units and the mid-term periods after the first.
+
+    The first period is the targets written in `indicators` (the source's 107–110 table);
+    `later_periods` holds the plans after it.
+    """
 
     model_config = _FROZEN
 
@@ -217,8 +291,11 @@ class Plan(BaseModel):
     goals: tuple[Goal, ...]
     indicators: tuple[Indicator, ...]
     units: tuple[Unit, ...] = ()
+    later_periods: tuple[Period, ...] = ()
 
     _by_id: dict[str, Indicator] = PrivateAttr(default_factory=dict)
+    _periods: list[Period] = PrivateAttr(default_factory=list)
+    _in_period: dict[int, tuple[Indicator, ...]] = PrivateAttr(default_factory=dict)
     _by_name: dict[str, Indicator] = PrivateAttr(default_factory=dict)
     _units: dict[str, Unit] = PrivateAttr(default_factory=dict)
 
@@ -232,6 +309,7 @@ class Plan(BaseModel):
             *self._goal_problems(),
             *self._unit_target_problems(),
             *_alias_clashes(self.indicators),
+            *self._period_problems(),
         ]
         if problems:
             raise PlanProblems(problems)
@@ -260,6 +338,20 @@ class Plan(BaseModel):
                 if code not in codes:
                     yield f"indicators[{index}].unit_targets.{code}", f"unknown unit {code!r}"
 
+    def _period_problems(self) -> Iterable[tuple[str, str]]:
+        """Yield problems inside each later period, and periods whose years overlap another's."""
+        first = _first_period(self)
+        earlier = [("the first period (targets in indicators)", first)] if first else []
+        for index, period in enumerate(self.later_periods):
+            prefix = f"later_periods[{index}]"
+            for path, message in period.problems(self):
+                yield _join_path(prefix, path), message
+            for name, other in earlier:
+                if period.first <= other.last and other.first <= period.last:
+                    years = f"民國{period.first}–{period.last}年 overlaps {name}"
+                    yield f"{prefix}.first", f"{years}, 民國{other.first}–{other.last}年"
+            earlier.append((f"later_periods[{index}]", period))
+
     def model_post_init(self, context: Any, /) -> None:
         """Build the look-up indexes."""
         self._by_id.update((i.id, i) for i in self.indicators)
@@ -267,6 +359,42 @@ class Plan(BaseModel):
         for indicator in self.indicators:
             for name in (indicator.id, *indicator.aliases):
                 self._by_name.setdefault(normalize_name(name), indicator)
+        first = _first_period(self)
+        every = [first, *self.later_periods] if first else list(self.later_periods)
+        self._periods.extend(sorted(every, key=lambda period: period.first))
+        for index, period in enumerate(self._periods):
+            self._in_period[index] = tuple(
+                indicator.model_copy(update={"name": period.names[indicator.id]})
+                if indicator.id in period.names
+                else indicator
+                for indicator in self.indicators
+                if indicator.id in period.indicators
+            )
+
+    def periods(self) -> tuple[Period, ...]:
+        """Every mid-term period, the first (targets in `indicators`) included, in year order."""
+        return tuple(self._periods)
+
+    def period_for(self, year: int) -> Period | None:
+        """The period a Gregorian year belongs to, or None when no plan covers it."""
+        return next((period for period in self._periods if period.covers(roc_year(year))), None)
+
+    def indicators_for(self, year: int) -> tuple[Indicator, ...]:
+        """The indicators of a Gregorian year, named as its period names them.
+
+        A year outside every period takes the indicators of the latest period before it (a
+        plan carried forward), or of the first period when it comes before them all.
+        """
+        if not self._periods:
+            return self.indicators
+        roc = roc_year(year)
+        before = [index for index, period in enumerate(self._periods) if period.first <= roc]
+        return self._in_period[before[-1] if before else 0]
+
+    def plan_target(self, indicator_id: str, year: int, unit_code: str | None = None) -> Decimal | None:
+        """The plan file's target of an indicator for a Gregorian year, bureau-wide or a unit's."""
+        period = self.period_for(year)
+        return period.target(indicator_id, year, unit_code) if period else None
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError if unknown."""
@@ -309,8 +437,8 @@ class Plan(BaseModel):
         return MappingProxyType(self._units)
 
     def roc_years(self) -> list[int]:
-        """ROC years for which any target is set, ascending."""
-        keys = {int(year) for i in self.indicators for year in i.targets}
+        """ROC years for which any period sets a target, ascending."""
+        keys = {int(year) for period in self._periods for y in period.targets.values() for year in y}
         return sorted(keys)
 
     def years(self) -> list[int]:
@@ -318,13 +446,30 @@ class Plan(BaseModel):
         return [gregorian_year(year) for year in self.roc_years()]
 
 
+def _first_period(plan: Plan) -> Period | None:
+    """The first period: the targets written in the indicators themselves (None when there are none)."""
+    targeted = [i for i in plan.indicators if i.targets or i.unit_targets]
+    years = [int(year) for i in targeted for t in (i.targets, *i.unit_targets.values()) for year in t]
+    if not years:
+        return None
+    return Period(
+        title=plan.title,
+        first=min(years),
+        last=max(years),
+        indicators=tuple(i.id for i in targeted),
+        targets={i.id: i.targets for i in targeted if i.targets},
+        unit_targets={i.id: i.unit_targets for i in targeted if i.unit_targets},
+    )
+
+
 def _duplicates(field: str, key: str, values: Sequence[str]) -> Iterable[tuple[str, str]]:
-    """Yield every repeated value after its first occurrence."""
+    """Yield every repeated value after its first occurrence (key "" when the value is the item)."""
     first: dict[str, int] = {}
     for index, value in enumerate(values):
         if value in first:
             earlier = f"{field}[{first[value]}]"
-            yield f"{field}[{index}].{key}", f"duplicate {value!r} (first at {earlier})"
+            path = f"{field}[{index}].{key}" if key else f"{field}[{index}]"
+            yield path, f"duplicate {value!r} (first at {earlier})"
         first.setdefault(value, index)
 
 
@@ -421,5 +566,9 @@ def plan_summary(plan: Plan) -> str:
             f"indicators: {len(plan.kpis())} KPIs, {len(plan.common_indicators())} common",
             f"units: {len(plan.units)}",
             f"officer-reported: {officer_ids}",
+            *(
+                f"period {period.span()}: {period.title.en}, {len(period.indicators)} indicators"
+                for period in plan.periods()
+            ),
         ]
     )

@@ -17,6 +17,7 @@ from bot.core.plan import Plan
 from bot.core.progress import Actuals
 from bot.core.records import DateRange, QuietOfficer, UnitTotals
 from bot.core.standing import Standing, build_standing
+from bot.core.targets import NO_AMENDMENTS, TargetsSource, YearTargets
 
 NestedCounts = dict[str, dict[str, int]]
 
@@ -58,12 +59,22 @@ class ProgressData:
     """Builds standings and digests for the bureau and its units."""
 
     def __init__(
-        self, progress: RollUps, plan: Plan, tz: tzinfo, figures: FiguresSource = NO_FIGURES
+        self,
+        progress: RollUps,
+        plan: Plan,
+        tz: tzinfo,
+        figures: FiguresSource = NO_FIGURES,
+        targets: TargetsSource = NO_AMENDMENTS,
     ) -> None:
         self._progress = progress
         self._plan = plan
         self._tz = tz
         self._figures = figures
+        self._targets = targets
+
+    async def targets(self, year: int) -> YearTargets:
+        """The year's targets: the plan file's, amended by admins."""
+        return YearTargets(self._plan, year, await self._targets.amendments_for(year=year))
 
     async def _unit_figures(self, unit_code: str | None, year: int) -> dict[str, Actuals]:
         if unit_code is None:
@@ -83,6 +94,7 @@ class ProgressData:
         """Standings of several scopes in a year, as of today, from one read of the roll-ups."""
         counts = await self.year_counts(year=year, today=today)
         bureau_figures = await self._figures.actuals_for(year=year, unit_code=None)
+        targets = await self.targets(year)
         as_of = min(today, date(year, 12, 31))
         return [
             build_standing(
@@ -93,6 +105,7 @@ class ProgressData:
                 counts=counts,
                 bureau_figures=bureau_figures,
                 unit_figures=await self._unit_figures(unit_code, year),
+                targets=targets,
             )
             for unit_code in unit_codes
         ]
@@ -111,6 +124,7 @@ class ProgressData:
         bureau_figures = await self._figures.actuals_for(year=year, unit_code=None)
         year_counts, week_counts, previous_counts = (_nest(rows, column) for column in range(3))
         year_ends = await self._year_ends(send_day, unit_codes)
+        targets = await self.targets(year)
         digests = {}
         for unit_code in unit_codes:
             digests[unit_code] = build_digest(
@@ -125,6 +139,7 @@ class ProgressData:
                 officers=officers,
                 silent=silent,
                 year_end=year_ends.get(unit_code),
+                targets=targets,
             )
         return digests
 

@@ -5,7 +5,7 @@ summary. Pure: roll-up counts, admin figures, dates and the plan in, rows out.
 The rule, for a scope (the bureau, or a unit) and an indicator:
 
 - the bureau: its own figures against its own target;
-- a unit with its own allocation in plan.json: the unit's own figures against it;
+- a unit with its own allocation (plan.json, /allocate): the unit's own figures against it;
 - a unit without one, for a rate or a percentage it has its own admin-entered figure for:
   that figure against the bureau's target (every unit aims at the same rate);
 - otherwise (counts, reductions, the DUI reference achievement, no unit figure): the bureau's
@@ -21,8 +21,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from bot.core.plan import Direction, Indicator, Measure, Plan
+from bot.core.plan import Direction, Indicator, Measure, Period, Plan
 from bot.core.progress import CUMULATIVE_MEASURES, HUNDRED, Actuals, Pace, Progress, compute_progress
+from bot.core.targets import YearTargets
 
 BAR_CELLS = 8
 CHART_CAP = Decimal(150)
@@ -80,6 +81,7 @@ class Standing:
     year: int
     as_of: date
     rows: tuple[Row, ...]
+    period: Period | None = None
 
     @property
     def has_targets(self) -> bool:
@@ -123,6 +125,7 @@ class Scope:
     bureau_counts: Mapping[str, int]
     bureau_figures: Mapping[str, Actuals]
     unit_figures: Mapping[str, Actuals]
+    targets: YearTargets
 
     @classmethod
     def of(
@@ -130,13 +133,14 @@ class Scope:
         unit_code: str | None,
         counts: Counts,
         bureau_figures: Mapping[str, Actuals],
-        unit_figures: Mapping[str, Actuals] | None = None,
+        unit_figures: Mapping[str, Actuals] | None,
+        targets: YearTargets,
     ) -> Scope:
         """The scope of the bureau (unit_code None) or a unit, from the roll-ups' counts per unit."""
         bureau = bureau_counts(counts)
         own = bureau if unit_code is None else dict(counts.get(unit_code, {}))
         unit = {} if unit_code is None else dict(unit_figures or {})
-        return cls(unit_code, own, bureau, bureau_figures, unit)
+        return cls(unit_code, own, bureau, bureau_figures, unit, targets)
 
 
 def bureau_counts(counts: Counts) -> dict[str, int]:
@@ -156,11 +160,11 @@ def _actuals(indicator: Indicator, count: int, figures: Mapping[str, Actuals]) -
     return replace(entered, count=count)
 
 
-def _basis(indicator: Indicator, scope: Scope, year: int) -> Basis:
+def _basis(indicator: Indicator, scope: Scope) -> Basis:
     """Which rule applies to the indicator for the scope (see the module's docstring)."""
     if scope.unit_code is None:
         return Basis.BUREAU
-    if indicator.unit_target(scope.unit_code, year) is not None:
+    if scope.targets.value(indicator.id, scope.unit_code) is not None:
         return Basis.UNIT
     if indicator.measure in SHARED_RATE_MEASURES and indicator.id in scope.unit_figures:
         return Basis.UNIT_AT_BUREAU_TARGET
@@ -169,16 +173,14 @@ def _basis(indicator: Indicator, scope: Scope, year: int) -> Basis:
 
 def judge(indicator: Indicator, scope: Scope, *, year: int, as_of: date) -> Row:
     """The one rule: the actual, the target and the verdict of an indicator for a scope."""
-    basis = _basis(indicator, scope, year)
+    basis = _basis(indicator, scope)
     own = scope.own_counts.get(indicator.id, 0)
     bureau = scope.bureau_counts.get(indicator.id, 0)
     if basis in (Basis.UNIT, Basis.UNIT_AT_BUREAU_TARGET):
         actuals = _actuals(indicator, own, scope.unit_figures)
     else:
         actuals = _actuals(indicator, bureau, scope.bureau_figures)
-    target = indicator.target(year)
-    if basis is Basis.UNIT and scope.unit_code is not None:
-        target = indicator.unit_target(scope.unit_code, year)
+    target = scope.targets.value(indicator.id, scope.unit_code if basis is Basis.UNIT else None)
     progress = compute_progress(indicator, year=year, today=as_of, actuals=actuals, target=target)
     reported = indicator.is_officer_reported
     return Row(
@@ -203,13 +205,18 @@ def build_standing(
     unit_figures: Mapping[str, Actuals] | None = None,
     week: Counts | None = None,
     previous_week: Counts | None = None,
+    targets: YearTargets | None = None,
 ) -> Standing:
-    """Progress of every indicator for the bureau or a unit, with week counts when given."""
-    scope = Scope.of(unit_code, counts, bureau_figures, unit_figures)
+    """Progress of the year's indicators for the bureau or a unit, with week counts when given.
+
+    `targets` are the year's targets with admins' amendments; without them, the plan file's.
+    """
+    targets = targets or YearTargets(plan, year)
+    scope = Scope.of(unit_code, counts, bureau_figures, unit_figures, targets)
     week_own = _scope_counts(week, unit_code)
     previous_own = _scope_counts(previous_week, unit_code)
     rows = []
-    for indicator in plan.indicators:
+    for indicator in targets.indicators():
         row = judge(indicator, scope, year=year, as_of=as_of)
         if indicator.is_officer_reported:
             row = replace(
@@ -218,7 +225,7 @@ def build_standing(
                 previous_week=None if previous_own is None else previous_own.get(indicator.id, 0),
             )
         rows.append(row)
-    return Standing(unit_code=unit_code, year=year, as_of=as_of, rows=tuple(rows))
+    return Standing(unit_code=unit_code, year=year, as_of=as_of, rows=tuple(rows), period=targets.period)
 
 
 def _scope_counts(counts: Counts | None, unit_code: str | None) -> dict[str, int] | None:

@@ -1,7 +1,9 @@
-"""The end of the demo's weeks: the admin's figures, the Monday digest, /progress and /export.
+"""The end of the demo's weeks: the admin's figures and allocation, the Monday digest, /progress, /export.
 
 Everything goes through the real bot over HTTP: the admin enters the year's figures that are
-not field counts with `/set`, the clock moves to the digest's Monday morning and the dispatcher
+not field counts with `/set`, splits the bureau's prevention-talks target among the units with
+`/allocate … auto` and its confirm button (so a chief's digest judges that line against the
+unit's own share), the clock moves to the digest's Monday morning and the dispatcher
 sends what is due (as the JobQueue would at that time), then the admin asks for `/progress` and
 `/export <year> xlsx <unit>`. The digest chart and the workbook are taken from what the stand-in
 recorded, exactly the bytes a chief and the admin received.
@@ -29,6 +31,8 @@ WORKBOOK_NAME = "export.xlsx"
 DIGEST_TIME = time(8, 0)
 ADMIN_TIME = time(9, 0)
 REPLY_TIMEOUT = 60.0
+ALLOCATED = "prevention_talks"
+"""The indicator whose bureau target the admin splits among the units."""
 
 
 def admin_figures(year: int, dui_reference: int) -> list[str]:
@@ -59,6 +63,7 @@ class Closing:
     progress_text: str
     workbook: Path
     figures_set: int
+    allocation: str = ""
 
 
 def _admin_of(roster: Roster) -> int:
@@ -68,6 +73,18 @@ def _admin_of(roster: Roster) -> int:
 async def _ask(standin: BotApiStandIn, user_id: int, text: str) -> SentMessage:
     standin.send_text(user_id, text)
     return await standin.next_message(user_id, timeout=REPLY_TIMEOUT)
+
+
+async def _allocate(standin: BotApiStandIn, admin: int, year: int) -> str:
+    """The admin splits the bureau's target among the units and confirms; return the stored split."""
+    proposal = await _ask(standin, admin, f"/allocate {ALLOCATED} {year} auto")
+    if not proposal.buttons:
+        raise SimulationError(f"/allocate proposed nothing: {proposal.plain_text!r}")
+    standin.press(admin, proposal, proposal.button("✅"))
+    stored = await standin.next_event(admin, timeout=REPLY_TIMEOUT)
+    if "✅" not in (stored.plain_text or ""):
+        raise SimulationError(f"the allocation was not stored: {stored.plain_text!r}")
+    return stored.plain_text or ""
 
 
 async def close_the_weeks(
@@ -94,6 +111,7 @@ async def close_the_weeks(
         answer = await _ask(standin, admin, line)
         if not (answer.plain_text or "").startswith("✅"):
             raise SimulationError(f"{line!r} was refused: {answer.plain_text!r}")
+    allocation = await _allocate(standin, admin, last_day.year)
     clock.set(datetime.combine(monday, DIGEST_TIME, tzinfo=tz))
     mark = len(standin.sent)
     await dispatcher_of(application).run_due(clock.now())
@@ -121,4 +139,5 @@ async def close_the_weeks(
         progress_text=progress.plain_text or "",
         workbook=workbook,
         figures_set=len(figures),
+        allocation=allocation,
     )

@@ -55,6 +55,7 @@ from storage.bulk import BulkLoader
 from storage.database import Database
 from storage.figures import FigureRepo
 from storage.progress import ProgressRepo
+from storage.targets import TargetRepo
 
 DEMO_TOKEN = "100000001:DEMO-local-stand-in-token"
 FEATURED_UNIT = "p1"
@@ -219,7 +220,9 @@ async def run_demo(options: DemoOptions, build: BotBuilder, say: Callable[[str],
                 application, standin, clock, roster, last_day=options.end, unit_code=FEATURED_UNIT,
                 dui_reference=DUI_REFERENCE, folder=folder, tz=settings.tz,
             )  # fmt: skip
-            data = ProgressData(ProgressRepo(db), plan, settings.tz, figures=FigureRepo(db))
+            data = ProgressData(
+                ProgressRepo(db), plan, settings.tz, figures=FigureRepo(db), targets=TargetRepo(db)
+            )
             year = options.end.year
             result.totals = totals_by_scope(await data.year_counts(year=year, today=options.end))
             result.standings = await data.standings(
@@ -287,7 +290,9 @@ def _closing_lines(closing: Closing | None) -> list[str]:
     rule = "─" * 60
     return [
         f"The admin entered {closing.figures_set} figures with /set (rates, budgets, the NPA's DUI"
-        " reference value, A1 deaths).",
+        " reference value, A1 deaths), and split the bureau's target for prevention talks among the"
+        " units with /allocate … auto (by active officers: the demo has no history of the year before):",
+        closing.allocation,
         "",
         f"Monday's weekly digest, as the chief of {FEATURED_UNIT} received it:",
         rule,

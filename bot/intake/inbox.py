@@ -85,6 +85,7 @@ class Inbox:
             next_offset=next_offset,
             now=self._services.clock.now(),
         )
+        self._services.vitals.updates_received.inc(len(fresh))
         for update_id in fresh:
             await self._feed(update_id, payloads[update_id])
         return len(fresh)

@@ -86,8 +86,11 @@ def _seconds(error: RetryAfter) -> float:
 class Poller:
     """Fetches updates from Telegram into the inbox until cancelled."""
 
-    def __init__(self, *, bot: Bot, inbox: Inbox, timeout: float = POLL_TIMEOUT) -> None:
+    def __init__(
+        self, *, bot: Bot, inbox: Inbox, timeout: float = POLL_TIMEOUT, request: HTTPXRequest | None = None
+    ) -> None:
         self._bot = bot
+        self._request = request
         self._inbox = inbox
         self._timeout = timeout
         self._backoff = _Backoff()
@@ -97,7 +100,7 @@ class Poller:
         """Poll until cancelled; raise AnotherInstanceError if another process polls the same token."""
         await self._retrying("deleteWebhook", lambda: self._bot.delete_webhook(drop_pending_updates=False))
         offset = await self._inbox.next_offset()
-        request = HTTPXRequest(connection_pool_size=1, read_timeout=READ_GRACE)
+        request = self._request or HTTPXRequest(connection_pool_size=1, read_timeout=READ_GRACE)
         await request.initialize()
         try:
             while True:

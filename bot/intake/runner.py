@@ -26,9 +26,11 @@ from telegram.ext import CallbackContext
 from bot.app import FieldBot
 from bot.intake.inbox import Inbox
 from bot.intake.order import PerUserOrder
-from bot.intake.polling import POLL_TIMEOUT, AnotherInstanceError, Poller
+from bot.intake.polling import POLL_TIMEOUT, READ_GRACE, AnotherInstanceError, Poller
 from bot.intake.reach import TokenRefusedError, reach_bot_api
 from bot.intake.webhook import WebhookServer
+from bot.service.requests import CountingRequest
+from bot.service.server import Endpoints, MetricsServer
 from bot.settings import Settings
 from storage.database import DatabaseLockedError
 from storage.process_lock import ProcessLock
@@ -61,6 +63,9 @@ class Runner:
         self._poll_timeout = poll_timeout
         self._polling: asyncio.Task[None] | None = None
         self._webhook: WebhookServer | None = None
+        self._vitals = application.bot_data.vitals
+        self._endpoints = Endpoints(application) if self._settings.metrics_address else None
+        self._metrics: MetricsServer | None = None
 
     @property
     def processor(self) -> PerUserOrder:
@@ -74,6 +79,12 @@ class Runner:
         """The port the webhook listens on, in webhook mode."""
         return self._webhook.port if self._webhook is not None else None
 
+    async def _finished(self, update_id: int) -> float | None:
+        pause = await self._inbox.finished(update_id)
+        if pause is None:
+            self._vitals.updates_handled.inc()
+        return pause
+
     async def start(self) -> None:
         """Open everything, finish what the inbox holds, then start fetching."""
         app = self._app
@@ -81,7 +92,7 @@ class Runner:
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
-        self.processor.attach(finished=self._inbox.finished, again=app.process_update)
+        self.processor.attach(finished=self._finished, again=app.process_update)
         await app.start()
         await self._inbox.prune()
         if app.job_queue is not None:
@@ -92,9 +103,20 @@ class Runner:
             await app.update_queue.join()
         if self._settings.webhook_url:
             await self._start_webhook(self._settings.webhook_url)
+            self._vitals.intake_started("webhook")
         else:
-            poller = Poller(bot=app.bot, inbox=self._inbox, timeout=self._poll_timeout)
+            await self._start_metrics()
+            request = CountingRequest(self._vitals, connection_pool_size=1, read_timeout=READ_GRACE)
+            poller = Poller(bot=app.bot, inbox=self._inbox, timeout=self._poll_timeout, request=request)
             self._polling = asyncio.create_task(poller.run(), name="inbox.polling")
+            self._vitals.intake_started("polling")
+            self._polling.add_done_callback(lambda _: self._vitals.intake_stopped())
+
+    async def _start_metrics(self) -> None:
+        address = self._settings.metrics_address
+        if self._endpoints is not None and address is not None:
+            self._metrics = MetricsServer(self._endpoints, *address)
+            await self._metrics.start()
 
     async def _start_webhook(self, url: str) -> None:
         secret = self._settings.webhook_secret
@@ -105,11 +127,19 @@ class Runner:
             path=urlsplit(url).path,
             host=self._settings.webhook_listen,
             port=self._settings.webhook_port,
+            add_routes=self._endpoints.add_to if self._endpoints is not None else None,
+            also_listen=self._other_metrics_address(),
         )
         await self._webhook.start()
         await self._app.bot.set_webhook(
             url, secret_token=secret.get_secret_value(), allowed_updates=Update.ALL_TYPES
         )
+
+    def _other_metrics_address(self) -> tuple[str, int] | None:
+        """METRICS_LISTEN when it is not the webhook's own address (that one serves the routes already)."""
+        address = self._settings.metrics_address
+        own = (self._settings.webhook_listen, self._settings.webhook_port)
+        return address if address is not None and address != own else None
 
     async def _prune(self, _: CallbackContext[Any, Any, Any, Any]) -> None:
         removed = await self._inbox.prune()
@@ -147,6 +177,10 @@ class Runner:
         if self._webhook is not None:
             await self._webhook.stop()
             self._webhook = None
+        self._vitals.intake_stopped()
+        if self._metrics is not None:
+            await self._metrics.stop()
+            self._metrics = None
         processor = self.processor
         processor.close()
         if processor.in_hand:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -24,8 +25,20 @@ MAX_BODY = 1024 * 1024
 class WebhookServer:
     """An aiohttp server that writes the updates Telegram sends into the inbox."""
 
-    def __init__(self, *, inbox: Inbox, secret: str, path: str, host: str, port: int) -> None:
+    def __init__(
+        self,
+        *,
+        inbox: Inbox,
+        secret: str,
+        path: str,
+        host: str,
+        port: int,
+        add_routes: Callable[[web.Application], None] | None = None,
+        also_listen: tuple[str, int] | None = None,
+    ) -> None:
         self._inbox = inbox
+        self._add_routes = add_routes
+        self._also_listen = also_listen
         self._secret = secret.encode()
         self._path = path or "/"
         self._host = host
@@ -41,10 +54,14 @@ class WebhookServer:
         """Start listening."""
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_post(self._path, self._receive)
+        if self._add_routes is not None:
+            self._add_routes(app)  # /healthz and /metrics share this one server
         runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         await web.TCPSite(runner, self._host, self._port).start()
         self._port = int(runner.addresses[0][1])
+        if self._also_listen is not None:
+            await web.TCPSite(runner, *self._also_listen).start()
         self._runner = runner
         log.info("receiving updates on %s:%d%s", self._host, self._port, self._path)
 

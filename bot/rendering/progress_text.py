@@ -18,6 +18,7 @@ from bot.core.numbers import number
 from bot.core.plan import Direction, Indicator, Measure, Plan, roc_year
 from bot.core.progress import HUNDRED, Pace, year_fraction
 from bot.core.standing import Basis, Row, Standing, bar
+from bot.core.targets import plan_spans
 from bot.rendering.chart import ChartText
 from bot.rendering.i18n import Catalog, Markup
 
@@ -64,9 +65,16 @@ class ProgressTexts:
     def indicator_name(self, indicator: Indicator) -> str:
         """A short name that fits a phone line."""
         key = f"progress.short_{indicator.id}"
-        if self.catalog.has(self.language, key):
+        if self.catalog.has(self.language, key) and not self._renamed(indicator):
             return self.label(key)
         return indicator.name.get(self.language.value)
+
+    def _renamed(self, indicator: Indicator) -> bool:
+        """Whether a later plan period renamed the indicator (its short catalog name would be stale)."""
+        try:
+            return indicator.name != self.plan.indicator(indicator.id).name
+        except KeyError:
+            return False
 
     def year(self, year: int) -> str:
         """民國110年（2021） / 2021 (ROC 110)."""
@@ -182,7 +190,10 @@ class ProgressTexts:
             )
         ]
         if not standing.has_targets:
-            lines.append(self.t("progress.no_targets", year=self.year(standing.year)))
+            missing = self.t("progress.no_targets", year=self.year(standing.year))
+            lines.append(missing if standing.period else f"{missing} {self._outside_plan(standing)}")
+        elif standing.period is None:
+            lines.append(self._outside_plan(standing))
         bases = {row.basis for row in standing.rows}
         if Basis.UNIT in bases:
             lines.append(self.t("progress.unit_allocated"))
@@ -191,6 +202,14 @@ class ProgressTexts:
         if Basis.CONTRIBUTION in bases:
             lines.append(self.t("progress.contribution_note"))
         return lines
+
+    def _outside_plan(self, standing: Standing) -> str:
+        """A year without a plan period: which years the plan file knows, and how to add this one."""
+        known = plan_spans(self.plan)
+        if standing.has_targets:
+            return self.t("targets.outside_plan", year=self.year(standing.year), known=known)
+        roc = roc_year(standing.year)
+        return self.t("targets.no_period", known=known, roc=roc, last=roc - 1)
 
     def standing(self, standing: Standing) -> str:
         """The /progress message."""
@@ -326,7 +345,7 @@ class ProgressTexts:
         return ChartText(
             title=self.label(
                 "digest.chart_title",
-                scope=self.unit_name(standing.unit_code),
+                scope=self._whose(standing),
                 year=self.year(standing.year),
                 day=self.day(standing.as_of),
             ),
@@ -336,6 +355,19 @@ class ProgressTexts:
             no_data=self.label("digest.chart_no_data"),
             labels=[self.indicator_name(row.indicator) for row in standing.rows],
         )
+
+    def _whose(self, standing: Standing) -> str:
+        """The chart's scope, saying for a unit whether the bars are its own figures or the bureau's."""
+        name = self.unit_name(standing.unit_code)
+        if standing.unit_code is None:
+            return name
+        targeted = [row for row in standing.rows if row.progress.target is not None]
+        own = sum(1 for row in targeted if row.basis is Basis.UNIT)
+        if own == 0:
+            return self.label("targets.chart_whose_bureau", unit=name)
+        if own == len(targeted):
+            return self.label("targets.chart_whose_unit", unit=name)
+        return self.label("targets.chart_whose_mixed", unit=name, count=own)
 
     def chart_caption(self, digest: Digest) -> str:
         """The caption under the digest's chart."""

@@ -30,3 +30,12 @@ def backup_and_prune(database: Path, folder: Path, keep: int, local_time: dateti
     for name in to_prune((entry.name for entry in folder.iterdir()), keep):
         (folder / name).unlink(missing_ok=True)
     return path
+
+
+def newest_backup(folder: Path) -> Path | None:
+    """The newest nightly backup in `folder`, or None (also when the folder cannot be read)."""
+    try:
+        names = [entry.name for entry in folder.iterdir() if _NAME.match(entry.name)]
+    except OSError:
+        return None
+    return folder / max(names) if names else None

@@ -51,8 +51,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import time
 from collections import deque
 from dataclasses import dataclass
+from email.utils import formatdate
 from types import TracebackType
 from typing import Any
 
@@ -129,6 +131,8 @@ class BotApiStandIn(BotApiMethods):
         self._faults: dict[str, deque[_Fault]] = {}
         self._send_times: deque[float] = deque()
         self._stopping = asyncio.Event()
+        self.clock_offset = 0.0
+        """Seconds added to the Date header of every answer (a Telegram whose clock differs from ours)."""
 
     # ----------------------------------------------------------------- lifecycle
     @property
@@ -240,6 +244,12 @@ class BotApiStandIn(BotApiMethods):
 
     # ----------------------------------------------------------------- HTTP
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        response = await self._answer_api(request)
+        if self.clock_offset:
+            response.headers["Date"] = formatdate(time.time() + self.clock_offset, usegmt=True)
+        return response
+
+    async def _answer_api(self, request: web.Request) -> web.StreamResponse:
         try:
             result = await self._process(request)
         except _ProxyError as exc:

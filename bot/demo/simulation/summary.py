@@ -53,9 +53,12 @@ def notes(standing: Standing) -> list[str]:
     """Why some lines read as they do: whose figures, a missing reference value, missing targets."""
     rows = standing.officer_rows
     found = []
+    allocated = [row.indicator.id for row in rows if row.basis is Basis.UNIT]
+    if allocated:
+        found.append(f"{', '.join(allocated)}: the unit's own count against its own allocation (/allocate).")
     if any(row.basis is Basis.CONTRIBUTION for row in rows):
         found.append(
-            "plan.json allocates no targets to this unit: count is the unit's own, target, achievement"
+            "no allocation to this unit for the other items: count is the unit's own, target, achievement"
             " and pace are the bureau's (the contribution basis, as /progress shows it)."
         )
     for row in rows:
