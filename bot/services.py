@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.clock import Clock
+from bot.core.outsiders import RefusalBudget
 from bot.core.plan import Plan
 from bot.core.progress_data import ProgressData
 from bot.rendering.i18n import Catalog
@@ -75,6 +76,8 @@ class Services:
         self._catalog: Catalog | None = None
         self._clock: Clock | None = None
         self._repos: Repositories | None = None
+        self.refusals = RefusalBudget()
+        """Which refusals to outsiders are sent (bot/core/outsiders.py)."""
         self.vitals = Vitals()
         """Counters and latest outcomes of this running application (bot/service/vitals.py)."""
 

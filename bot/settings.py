@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import time
 from pathlib import Path
@@ -82,7 +83,9 @@ class Settings(BaseSettings):
             return None
         value = value.strip()
         if not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
-            raise ValueError("must be the https URL Telegram posts updates to, e.g. https://bot.example.org/tg")
+            raise ValueError(
+                "must be the https URL Telegram posts updates to, e.g. https://bot.example.org/tg"
+            )
         return value
 
     @field_validator("webhook_secret")
@@ -163,10 +166,19 @@ class SettingsError(Exception):
     """A setting has a bad value; the message names it."""
 
 
+ENV_FILE_VARIABLE = "ENV_FILE"
+"""Names the file settings are read from besides the environment (default `.env`; empty: none)."""
+
+
+def env_file() -> str | None:
+    """The settings file to read: `ENV_FILE` if set (empty means none), else `.env` in the working folder."""
+    return os.environ.get(ENV_FILE_VARIABLE, ".env") or None
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning validation errors into one readable message."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**{"_env_file": env_file(), **overrides})  # type: ignore[arg-type]
     except ValidationError as error:
         lines = []
         for problem in error.errors():

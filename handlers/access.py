@@ -10,7 +10,9 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.core import callbacks as cb
 from bot.core.records import Member
+from bot.intake.inbox import HandleAgainLater
 from handlers.context import BotContext
+from storage.database import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,10 @@ async def gate(update: Update, context: BotContext) -> None:
         context.user_data["telegram_language"] = user.language_code
     try:
         member = await _load_member(update, context)
+    except (StorageError, RuntimeError) as error:  # the database failed or is closing: try again later
+        log.warning("access check could not read the database (%s); the update will be handled again", error)
+        await context.application.process_error(update, HandleAgainLater(str(error)))
+        raise ApplicationHandlerStop from None
     except Exception:  # no handler may run for someone the gate could not check
         log.exception("access check failed")
         raise ApplicationHandlerStop from None
@@ -65,16 +71,22 @@ async def gate(update: Update, context: BotContext) -> None:
 
 
 async def refuse(update: Update, context: BotContext) -> None:
-    """Answer an outsider, a disabled user or a forged button with one short refusal."""
-    await _audit_refusal(update, context)
+    """Answer a member's forged button; an outsider or a disabled user rarely (bot/core/outsiders.py)."""
+    member = _is_member(context)
+    if not member and not await _first_refusal_this_hour(update, context):
+        return
     text = context.t("access.refused")
-    if update.callback_query is not None:
+    if update.callback_query is not None:  # an answer to a button is not a message: it takes no turn
         await update.callback_query.answer(text, show_alert=True)
         return
     message = update.message
     if message is None:
         return
-    if message.chat.type == Chat.PRIVATE or command_for_us(message.text, message.get_bot().username):
+    private = message.chat.type == Chat.PRIVATE
+    if not private and not command_for_us(message.text, message.get_bot().username):
+        return
+    group = None if private else message.chat_id
+    if member or context.services.refusals.allow(context.services.clock.now(), group_chat=group):
         await message.reply_text(text)
 
 
@@ -91,13 +103,19 @@ async def pressed(update: Update, context: BotContext, kind: type[_Data]) -> _Da
     return None
 
 
-async def _audit_refusal(update: Update, context: BotContext) -> None:
-    """Audit a refused outsider or disabled user (throttled); a member's stale button is not audited."""
+async def _first_refusal_this_hour(update: Update, context: BotContext) -> bool:
+    """Audit the refusal of an outsider or disabled user unless they were refused within the hour."""
     user = update.effective_user
-    if user is None or _is_member(context):
-        return
+    if user is None:
+        return False
+    now, budget = context.services.clock.now(), context.services.refusals
+    if budget.refused_lately(user.id, now):
+        return False
     kind = next((name for name in _UPDATE_KINDS if getattr(update, name) is not None), "other")
-    await context.repos.refusals.note(telegram_id=user.id, kind=kind, now=context.services.clock.now())
+    if not await context.repos.refusals.note(telegram_id=user.id, kind=kind, now=now):
+        return False
+    budget.refused(user.id, now)
+    return True
 
 
 def _is_member(context: BotContext) -> bool:

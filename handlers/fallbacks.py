@@ -36,7 +36,7 @@ async def unknown(update: Update, context: BotContext) -> None:
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its traceback and tell the user politely."""
     if is_transient(context.error):
-        log.warning("Bot API failure, the inbox handles the update again: %s", context.error)
+        log.warning("passing failure, the inbox handles the update again: %s", context.error)
         return  # telling the user would meet the same failure; the next attempt answers
     log.error("update failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler
 
 from bot.core import callbacks as cb
 from bot.core import invitations
 from bot.core.domain import Language, Role
 from bot.core.idempotency import message_key
+from bot.core.records import Member
 from handlers import keyboards, views
 from handlers.access import pressed, refuse
 from handlers.context import AnyHandler, BotContext
 from handlers.filters import MESSAGES, PRIVATE, commands
 from handlers.roles import admins_only
 from storage.invitations import Redemption
+
+log = logging.getLogger(__name__)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -38,6 +44,29 @@ async def start(update: Update, context: BotContext) -> None:
         return
     context.remember_member(member)
     await message.reply_text(views.greeting(context, member))
+    if outcome is Redemption.REGISTERED:
+        await _tell_inviter(context, context.args[0][:64], member)
+
+
+async def _tell_inviter(context: BotContext, code: str, member: Member) -> None:
+    """Tell whoever created the invitation who redeemed it, in the inviter's language."""
+    invitation = await context.repos.invitations.get(code=code)
+    inviter = await context.repos.users.get(telegram_id=invitation.created_by) if invitation else None
+    if inviter is None or not inviter.active:
+        return
+    language = inviter.language or Language.from_telegram(None)
+    text = context.services.catalog.text(
+        language,
+        "invite.redeemed",
+        name=member.full_name,
+        id=member.telegram_id,
+        role=views.role_name(context, member.role, language),
+        unit=views.unit_name(context, member.unit_code, language),
+    )
+    try:
+        await context.bot.send_message(inviter.telegram_id, text)
+    except (Forbidden, BadRequest):  # the inviter blocked the bot: the registration stands all the same
+        log.warning("could not tell inviter %d who redeemed an invitation", inviter.telegram_id)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -63,7 +92,7 @@ async def invite(update: Update, context: BotContext) -> None:
         role=Role(args[1]),
         created_by=context.member.telegram_id,
         now=context.services.clock.now(),
-        valid_for=invitations.VALID_FOR,
+        valid_for=invitations.valid_for(Role(args[1])),
         idempotency_key=message_key(message.chat_id, message.message_id),
     )
     expires = invitation.expires_at.astimezone(context.services.settings.tz)

@@ -45,6 +45,7 @@ class Flow:
     nonce: str
     indicator: str | None = None
     count: int | None = None
+    day: date | None = None
 
 
 async def save(context: BotContext, update: Update, request: ReportRequest, key: str) -> str:
@@ -216,6 +217,7 @@ async def _ask_confirm(
 ) -> int:
     flow = _flow(context)
     assert flow is not None
+    flow.day = day
     text = views.confirm_report(context, indicator, count, day)
     await _show_step(update, text, keyboards.confirm_report(context, indicator, count, day, flow.nonce))
     return CONFIRM
@@ -258,8 +260,11 @@ async def confirmed(update: Update, context: BotContext) -> int:
     if query is None or data is None:
         return ConversationHandler.END
     indicator = _indicator(context, data.indicator)
-    if indicator is None:
-        await refuse(update, context)
+    key = flow_key(context.member.telegram_id, data.nonce)
+    if indicator is None or not (
+        _shown(context, data) or await context.repos.reports.by_key(idempotency_key=key)
+    ):
+        await refuse(update, context)  # forged, or a stale button of a flow that stored nothing
         return ConversationHandler.END
     try:
         request = ReportRequest(
@@ -270,12 +275,22 @@ async def confirmed(update: Update, context: BotContext) -> int:
         )
     except ReportInputError as error:
         return await _input_problem(update, context, error)
-    key = flow_key(context.member.telegram_id, data.nonce)
     text = await save(context, update, request, key)
     await query.answer()
     await query.edit_message_text(text)
     _end_flow(context)
     return ConversationHandler.END
+
+
+def _shown(context: BotContext, data: cb.ConfirmReport) -> bool:
+    """Whether the button confirms what the officer's current flow asked them to confirm."""
+    flow = _flow(context)
+    return flow is not None and (flow.nonce, flow.indicator, flow.count, flow.day) == (
+        data.nonce,
+        data.indicator,
+        data.count,
+        data.day,
+    )
 
 
 def _end_flow(context: BotContext) -> None:

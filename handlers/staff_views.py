@@ -96,7 +96,11 @@ def change_answer(context: BotContext, change: MemberChange, telegram_id: int, d
             "old": views.unit_name(context, before.unit_code),
             "new": views.unit_name(context, after.unit_code),
         }
-    return context.t(done_key, **values)
+    answer = context.t(done_key, **values)
+    for subscription in change.ended_subscriptions:
+        unit = views.unit_name(context, subscription.unit_code)
+        answer += "\n" + context.t("staff.subscription_ended", chat=subscription.chat_id, unit=unit)
+    return answer
 
 
 def _expires(context: BotContext, instant: datetime) -> str:

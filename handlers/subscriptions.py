@@ -26,9 +26,11 @@ async def subscribe(update: Update, context: BotContext) -> None:
         by=member.telegram_id,
         now=context.services.clock.now(),
     )
-    await message.reply_text(
-        context.t("subscribe.done", unit=views.unit_name(context, subscription.unit_code))
-    )
+    unit = views.unit_name(context, subscription.unit_code)
+    if subscription.unit_code != member.unit_code:
+        await message.reply_text(context.t("subscribe.held_by_other_unit", unit=unit))
+        return
+    await message.reply_text(context.t("subscribe.done", unit=unit))
 
 
 @only(Role.CHIEF, Role.ADMIN, refusal="subscribe.chiefs_only")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.domain import NOTHING_TO_REPORT, Role
+from bot.core.domain import NOTHING_TO_REPORT, Language, Role
 from bot.core.plan import Indicator
 from bot.core.records import Member, Report
 from bot.core.reporting import ReportInputError
@@ -25,15 +25,15 @@ def year_label(context: BotContext, year: int) -> str:
     return context.label("common.year", roc=year - 1911, year=year)
 
 
-def unit_name(context: BotContext, unit_code: str) -> str:
-    """A unit's name in the asker's language."""
+def unit_name(context: BotContext, unit_code: str, language: Language | None = None) -> str:
+    """A unit's name in the asker's language (or in `language`)."""
     unit = context.services.plan.unit(unit_code)
-    return unit.name.get(context.language.value) if unit else unit_code
+    return unit.name.get((language or context.language).value) if unit else unit_code
 
 
-def role_name(context: BotContext, role: Role) -> str:
-    """A role's name in the asker's language."""
-    return context.label(f"common.role_{role.value}")
+def role_name(context: BotContext, role: Role, language: Language | None = None) -> str:
+    """A role's name in the asker's language (or in `language`)."""
+    return context.services.catalog.plain(language or context.language, f"common.role_{role.value}")
 
 
 def count_unit(indicator: Indicator) -> str:

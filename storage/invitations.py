@@ -119,6 +119,11 @@ class InvitationRepo(Repository):
             registered = await fetch_member(connection, telegram_id)
         return Redemption.REGISTERED, registered
 
+    async def get(self, *, code: str) -> Invitation | None:
+        """The invitation with this code, in whatever state."""
+        async with self._db.read() as connection:
+            return await _fetch(connection, "code", code)
+
     async def open_invitations(self, *, now: datetime) -> list[Invitation]:
         """Invitations not yet used, revoked or expired, oldest first."""
         query = (

@@ -129,6 +129,11 @@ class ReportRepo(Repository):
         async with self._db.read() as connection:
             return await rows.one(connection, _SELECT + " WHERE r.id = ?", (report_id,), _report_from_row)
 
+    async def by_key(self, *, idempotency_key: str) -> Report | None:
+        """Return the report stored under an idempotency key, if any."""
+        async with self._db.read() as connection:
+            return await _fetch_by_key(connection, idempotency_key)
+
     async def latest_valid(self, *, officer_id: int, received_since: datetime) -> Report | None:
         """Return the officer's most recent report that is not void, received since the instant."""
         query = (

@@ -6,8 +6,9 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.core.access import receives_digest
 from bot.core.domain import Language
-from bot.core.records import Subscription
+from bot.core.records import Member, Subscription
 from storage import audit, rows
 from storage.database import Repository
 
@@ -24,6 +25,23 @@ async def _fetch(connection: aiosqlite.Connection, chat_id: int) -> Subscription
 
 def _describe(subscription: Subscription) -> dict[str, object]:
     return {"unit": subscription.unit_code, "language": subscription.language.value}
+
+
+async def end_lapsed(
+    connection: aiosqlite.Connection, audited: audit.Recorder, member: Member
+) -> list[Subscription]:
+    """Inside a change to `member`: end the subscriptions they may no longer hold, each audited."""
+    query = f"SELECT {_COLUMNS} FROM chat_subscriptions WHERE subscribed_by = ? ORDER BY chat_id"
+    held = await rows.every(connection, query, (member.telegram_id,), _subscription_from_row)
+    ended = [
+        subscription
+        for subscription in held
+        if not receives_digest(member, subscription.unit_code, in_group=True)
+    ]
+    for subscription in ended:
+        await connection.execute("DELETE FROM chat_subscriptions WHERE chat_id = ?", (subscription.chat_id,))
+        await audited("subscription.end", f"chat:{subscription.chat_id}", old=_describe(subscription))
+    return ended
 
 
 class SubscriptionRepo(Repository):
@@ -43,12 +61,18 @@ class SubscriptionRepo(Repository):
     async def subscribe(
         self, *, chat_id: int, unit_code: str, language: Language, by: int, now: datetime
     ) -> Subscription:
-        """Have the chat receive the unit's digest (replacing any earlier subscription of the chat)."""
+        """Have the chat receive the unit's digest; return the chat's subscription afterwards.
+
+        A chat that already receives another unit's digest keeps it: that subscription is
+        returned unchanged (no takeover). The same unit's chief may subscribe it again.
+        """
         async with audit.write(self._db, at=now, actor_id=by) as (connection, audited):
             before = await _fetch(connection, chat_id)
+            if before is not None and before.unit_code != unit_code:
+                return before
             await connection.execute(
                 "INSERT INTO chat_subscriptions (chat_id, unit_code, language, subscribed_by, subscribed_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET unit_code = excluded.unit_code,"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
                 " language = excluded.language, subscribed_by = excluded.subscribed_by,"
                 " subscribed_at = excluded.subscribed_at",
                 (chat_id, unit_code, language.value, by, now.isoformat()),

@@ -13,6 +13,7 @@ from bot.core.people import Change, Membership, removes_last_admin
 from bot.core.records import Member, MemberActivity, MemberChange
 from storage import audit, rows
 from storage.database import Repository
+from storage.subscriptions import end_lapsed
 
 _COLUMNS = "telegram_id, full_name, username, unit_code, role, language, active, registered_at"
 PREFIXED_COLUMNS = ", ".join(f"u.{column}" for column in _COLUMNS.split(", "))
@@ -164,7 +165,8 @@ class UserRepo(Repository):
         value: object,
         standing_after: Callable[[Member], Membership],
     ) -> MemberChange:
-        """Set one column of a member in one transaction, audited, guarding the last admin."""
+        """Set one column of a member in one transaction, audited, guarding the last admin; the
+        group subscriptions the member may no longer hold end in the same transaction."""
         async with audit.write(self._db, at=now, actor_id=actor_id) as (connection, audited):
             before = await fetch_member(connection, telegram_id)
             if before is None:
@@ -189,7 +191,9 @@ class UserRepo(Repository):
             key = column.removesuffix("_code")
             await audited(action, str(telegram_id), old={key: _plain(old)}, new={key: _plain(value)})
             after = await fetch_member(connection, telegram_id)
-        return MemberChange(Change.CHANGED, before, after)
+            assert after is not None
+            ended = await end_lapsed(connection, audited, after)
+        return MemberChange(Change.CHANGED, before, after, tuple(ended))
 
 
 def _of_unit(query: str, column: str, unit_code: str | None) -> tuple[str, tuple[object, ...]]:

@@ -13,6 +13,7 @@ from bot.demo.sandbox.standin import BotApiStandIn
 from tests.auxil.harness import TOKEN, Harness, make_settings, taipei
 
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+os.environ["ENV_FILE"] = ""  # settings, here and in every bot process the tests start, ignore any .env
 os.environ["PTB_TIMEDELTA"] = "1"  # RetryAfter.retry_after as a timedelta, without a deprecation warning
 for _name in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "DATABASE_PATH", "PLAN_PATH", "TIMEZONE"):
     os.environ.pop(_name, None)

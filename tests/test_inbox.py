@@ -12,7 +12,7 @@ from telegram import Update
 
 from bot.intake.order import PerUserOrder
 from bot.settings import SettingsError, load_settings
-from tests.auxil.botprocess import query
+from tests.auxil.botprocess import handled, query
 from tests.auxil.harness import ADMIN_ID, Harness
 
 OFFICER = 601
@@ -116,11 +116,8 @@ async def test_handled_again_the_answer_is_repeated(harness: Harness) -> None:
 async def test_writes_are_counted_on_the_update_and_it_is_marked_done(harness: Harness) -> None:
     update_id = await _one_line(harness)
     path = harness.settings.database_path
-    for _ in range(100):
-        rows = query(path, "SELECT writes, done_at IS NOT NULL FROM inbox WHERE update_id = ?", (update_id,))
-        if rows and rows[0][1]:
-            break
-        await asyncio.sleep(0.01)
+    await handled(path, update_id)
+    rows = query(path, "SELECT writes, done_at IS NOT NULL FROM inbox WHERE update_id = ?", (update_id,))
     assert rows == [(1, 1)]
     read_only = harness.standin.send_text(OFFICER, "/today")
     await harness.standin.next_message(OFFICER)
@@ -130,12 +127,14 @@ async def test_writes_are_counted_on_the_update_and_it_is_marked_done(harness: H
     ]
 
 
-async def test_refusals_are_audited_once_per_user_per_hour(harness: Harness) -> None:
+async def test_refusals_are_audited_and_answered_once_per_user_per_hour(harness: Harness) -> None:
     harness.user(777, "Mallory")
-    for _ in range(5):
-        await harness.say(777, "/report dui 3")
+    sent = [harness.standin.send_text(777, "/report dui 3") for _ in range(5)]
+    assert "僅供" in ((await harness.standin.next_message(777)).plain_text or "")
+    await handled(harness.settings.database_path, sent[-1])
+    assert harness.standin.unread(777) == []  # the other four got no answer
     harness.clock.advance(timedelta(minutes=61))
-    await harness.say(777, "hello")
+    assert "僅供" in ((await harness.say(777, "hello")).plain_text or "")
     rows = query(
         harness.settings.database_path,
         "SELECT actor_id, new_value FROM audit WHERE action = 'access.refused'",
@@ -166,18 +165,22 @@ async def test_one_users_updates_run_in_order_and_other_users_run_meanwhile() ->
             None,
         )
 
+    b1_done = asyncio.Event()
+
     async def work(name: str, wait: bool) -> None:
         log.append(f"{name}+")
         if wait:
             await release.wait()
         log.append(f"{name}-")
+        if name == "b1":
+            b1_done.set()
 
     tasks = [
         asyncio.create_task(processor.process_update(update(1, 10), work("a1", wait=True))),
         asyncio.create_task(processor.process_update(update(2, 10), work("a2", wait=False))),
         asyncio.create_task(processor.process_update(update(3, 20), work("b1", wait=False))),
     ]
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(b1_done.wait(), 5)
     assert log == ["a1+", "b1+", "b1-"]  # user 20 is not held up by user 10's first update
     release.set()
     await asyncio.gather(*tasks)

@@ -193,7 +193,7 @@ async def test_chiefs_and_officers_are_refused(people: Harness, user: int) -> No
         assert answer.plain_text == "此指令僅限管理員使用。", line
     assert len(await repos(people).audit.latest(limit=100)) == before
     people.standin.press(user, answer, "o:*:1", check=False)
-    await people.standin.no_message(user)
+    await people.said_nothing(user)
     assert "僅供基隆市警察局已登錄同仁使用" in (people.standin.answered_callbacks[-1][1] or "")
     assert all("已登錄人員" not in (message.text or "") for message in people.standin.messages_to(user))
 

@@ -100,11 +100,13 @@ class MemberActivity:
 
 @dataclass(frozen=True, slots=True)
 class MemberChange:
-    """The outcome of changing a member, with the member before and after."""
+    """The outcome of changing a member, with the member before and after, and the group
+    subscriptions the change ended (the member may no longer hold them)."""
 
     outcome: Change
     before: Member | None
     after: Member | None
+    ended_subscriptions: tuple[Subscription, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from bot.core.dates import looks_like_date, parse_date
 from bot.core.plan import Indicator, Plan
 from bot.core.refused import InputRefused
 from bot.core.screening import find_personal_data
-from bot.core.text_input import clean, parse_int, tokens
+from bot.core.text_input import clean, has_separator, parse_int, tokens
 
 MAX_NOTE_LENGTH = 200
 UNDO_WINDOW = timedelta(hours=24)
@@ -26,6 +26,7 @@ class Problem(StrEnum):
     USAGE = "usage"
     UNKNOWN_INDICATOR = "unknown_indicator"
     NOT_A_COUNT = "not_a_count"
+    COUNT_WITH_SEPARATOR = "count_with_separator"
     COUNT_OUT_OF_RANGE = "count_out_of_range"
     NOT_A_DATE = "not_a_date"
     DATE_IN_FUTURE = "date_in_future"
@@ -82,6 +83,8 @@ def default_day(local_now: datetime, night_shift_until: time) -> date:
 
 def parse_count(text: str, indicator: Indicator) -> int:
     """Return a whole count between 0 and the indicator's maximum, else raise."""
+    if has_separator(text):
+        raise ReportInputError(Problem.COUNT_WITH_SEPARATOR, {"maximum": indicator.max_daily_count})
     value = parse_int(text)
     if value is None:
         raise ReportInputError(Problem.NOT_A_COUNT, {"maximum": indicator.max_daily_count})

@@ -45,8 +45,16 @@ def update_id_of(raw: object) -> int | None:
     return None
 
 
+class HandleAgainLater(Exception):
+    """An update its handlers could not deal with for a passing reason of the bot's own (the
+    database failing the access check): it is not marked done but handled again after a pause."""
+
+
 def is_transient(error: object) -> bool:
-    """A Bot API failure that another attempt may not meet (BadRequest is PTB's NetworkError too)."""
+    """A failure that another attempt may not meet: the Bot API's (BadRequest is PTB's NetworkError
+    too, and is not one) or one a handler declared with HandleAgainLater."""
+    if isinstance(error, HandleAgainLater):
+        return True
     return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
 
 
@@ -117,7 +125,7 @@ class Inbox:
         await self._app.update_queue.put(update)
 
     async def on_error(self, update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        """Error handler: remember an update whose handlers met a Bot API failure."""
+        """Error handler: remember an update whose handlers met a passing failure."""
         if isinstance(update, Update) and is_transient(context.error):
             self._failed.add(update.update_id)
 
@@ -127,7 +135,7 @@ class Inbox:
             self._failed.discard(update_id)
             attempts = self._attempts[update_id] = self._attempts.get(update_id, 0) + 1
             pause: float = min(FIRST_PAUSE * 2.0 ** (attempts - 1), LAST_PAUSE)
-            log.warning("update %d met a Bot API failure; handling it again in %.0f s", update_id, pause)
+            log.warning("update %d met a passing failure; handling it again in %.0f s", update_id, pause)
             return pause
         self._attempts.pop(update_id, None)
         try:

@@ -187,6 +187,15 @@ def stored_reports(database: Path, indicator: str = "dui") -> dict[tuple[int, in
     return found
 
 
+async def handled(database: Path, update_id: int, within: float = 10.0) -> None:
+    """Wait until the bot has finished the update (its inbox row is done): the positive sign after
+    which a test may check that the bot said nothing."""
+    sql = "SELECT 1 FROM inbox WHERE update_id = ? AND done_at IS NOT NULL"
+    await wait_until(
+        lambda: bool(query(database, sql, (update_id,))), within=within, what=f"update {update_id} handled"
+    )
+
+
 def pending_updates(database: Path) -> int:
     """Stored updates not yet handled to the end."""
     return int(query(database, "SELECT COUNT(*) FROM inbox WHERE done_at IS NULL")[0][0])

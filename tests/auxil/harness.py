@@ -10,14 +10,17 @@ from typing import Any
 
 from bot.app import FieldBot, build_application
 from bot.core.clock import SettableClock
+from bot.core.domain import Language
 from bot.demo.sandbox.records import SentMessage
 from bot.demo.sandbox.standin import BotApiStandIn
 from bot.intake.runner import Runner
+from bot.rendering.i18n import Catalog
 from bot.settings import Settings, load_settings
 
 TOKEN = "123456:TEST-TOKEN-abcdefghij"
 ADMIN_ID = 9001
 _LINK = re.compile(r"https://t\.me/(\w+)\?start=([\w-]+)")
+_LANGUAGE_OFFER = {Catalog.load().plain(language, "lang.choose") for language in Language}
 
 
 @dataclass
@@ -61,6 +64,12 @@ class Harness:
         self.standin.send_text(user_id, text)
         return await self.standin.next_message(user_id, timeout=timeout)
 
+    async def said_nothing(self, user_id: int) -> None:
+        """Check that the bot said nothing more to a member: the answer to a later /lang, handled
+        after everything the member sent before it, is the very next message in the chat."""
+        answer = await self.say(user_id, "/lang")
+        assert answer.plain_text in _LANGUAGE_OFFER, answer.plain_text
+
     async def tap(self, user_id: int, message: SentMessage, label: str) -> SentMessage:
         """Press the button whose label contains `label`; return the next message or edit."""
         self.standin.press(user_id, message, message.button(label))
@@ -73,13 +82,17 @@ class Harness:
     async def register(
         self, user_id: int, unit: str, role: str, name: str | None = None, language: str = "zh-hant"
     ) -> SentMessage:
-        """Invite through the admin and redeem the link as the user; return the greeting."""
+        """Invite through the admin and redeem the link as the user; return the greeting (the admin's
+        notice of who redeemed it is read too)."""
         self.user(ADMIN_ID, "Admin")
         invitation = await self.say(ADMIN_ID, f"/invite {unit} {role}")
         match = _LINK.search(invitation.plain_text or "")
         assert match, invitation.text
         self.user(user_id, name, language)
-        return await self.say(user_id, f"/start {match[2]}")
+        greeting = await self.say(user_id, f"/start {match[2]}")
+        notice = await self.standin.next_message(ADMIN_ID)  # the inviter hears who redeemed the link
+        assert self.names[user_id] in (notice.plain_text or ""), notice.text
+        return greeting
 
 
 def make_settings(tmp_path: Path, standin: BotApiStandIn, **overrides: Any) -> Settings:

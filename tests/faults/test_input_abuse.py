@@ -85,6 +85,55 @@ def test_count_and_date_parsers_never_misread(text: str) -> None:
         assert WINDOW.earliest <= day <= WINDOW.today
 
 
+_FULL_WIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
+_INVISIBLE = st.sampled_from(
+    ["", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2066", "\ufeff", "\u202e"]
+)
+
+
+@st.composite
+def typed(draw: st.DrawFn, plain: str) -> str:
+    """`plain` as a phone may send it: full-width digits, invisible marks between characters."""
+    if draw(st.booleans()):
+        plain = plain.translate(_FULL_WIDTH)
+    return "".join(draw(_INVISIBLE) + ch for ch in plain) + draw(_INVISIBLE)
+
+
+@given(data=st.data(), count=st.integers(min_value=0, max_value=50))
+def test_a_count_is_read_as_the_number_meant_or_refused(data: st.DataObject, count: int) -> None:
+    indicator = PLAN.resolve_indicator("dui")
+    assert indicator is not None
+    sign = data.draw(st.sampled_from(["", "+"]))
+    assert parse_count(data.draw(typed(sign + str(count))), indicator) == count
+    digits = str(count * 10 + data.draw(st.integers(min_value=0, max_value=9)))  # 10 for "1,0"
+    split = data.draw(st.integers(min_value=1, max_value=len(digits)))
+    ambiguous = digits[:split] + data.draw(st.sampled_from([",", ".", "，"])) + digits[split:]
+    with pytest.raises(ReportInputError):  # 1,0 is neither 1 nor 10: refused, never guessed
+        parse_count(data.draw(typed(ambiguous)), indicator)
+
+
+@given(data=st.data(), back=st.integers(min_value=0, max_value=WINDOW.days_back))
+def test_a_date_is_read_as_the_day_meant(data: st.DataObject, back: int) -> None:
+    day = WINDOW.today - timedelta(days=back)
+    assert parse_day(data.draw(typed(day.isoformat())), WINDOW) == day
+    assert parse_day(data.draw(st.sampled_from(["today", "今天", "TODAY"])), WINDOW) == WINDOW.today
+    assert parse_day(data.draw(st.sampled_from(["yesterday", "昨天"])), WINDOW) == WINDOW.today - timedelta(
+        days=1
+    )
+
+
+@given(data=st.data(), count=st.integers(min_value=0, max_value=50))
+def test_a_report_line_is_read_as_meant(data: st.DataObject, count: int) -> None:
+    back = data.draw(st.integers(min_value=0, max_value=WINDOW.days_back))
+    day = WINDOW.today - timedelta(days=back)
+    alias = data.draw(st.sampled_from(["dui", "酒駕", "取締酒駕件數"]))
+    line = (
+        f"{data.draw(typed(alias))} {data.draw(typed(str(count)))} {data.draw(typed(day.isoformat()))} 夜巡"
+    )
+    request = parse_report_line(line, plan=PLAN, window=WINDOW)
+    assert (request.indicator.id, request.count, request.day, request.note) == ("dui", count, day, "夜巡")
+
+
 @given(data=st.text(max_size=80) | st.from_regex(r"\A(r:(i|c|o|d|ok):|n:|u:|l:)[a-z0-9:]{0,40}\Z"))
 def test_callback_data_decodes_to_something_it_can_encode_or_to_nothing(data: str) -> None:
     decoded = cb.decode(data)
@@ -97,7 +146,8 @@ def test_callback_data_decodes_to_something_it_can_encode_or_to_nothing(data: st
     [
         ("-1", None), ("-0", 0), ("+3", 3), ("51", None), ("1e9", None), ("3.0", None),
         ("99999999999999999999999", None), ("٣", None), ("३", None), ("３", 3), ("3\u200b", 3),
-        ("\u202e3", 3), ("\ufeff12", 12), ("1,0", 10), ("", None), ("\u200b", None),
+        ("\u202e3", 3), ("\ufeff12", 12), ("1,0", None), ("1.0", None), ("1，0", None), ("", None),
+        ("\u200b", None),
     ],
 )  # fmt: skip
 def test_counts(text: str, count: int | None) -> None:

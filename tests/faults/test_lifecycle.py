@@ -137,7 +137,11 @@ async def test_webhook_stores_before_answering_and_rejects_requests_without_the_
             assert response.status == 200
         async with session.post(hook, data="[1, 2]", headers={**headers, **secret}) as response:
             assert response.status == 400
-    await standin.no_message(officer, within=0.5)
+        marker = standin.send_text(officer, "/mine")  # handled after the retry, in order
+        async with session.post(hook, data=json.dumps(standin.update(marker)), headers={**headers, **secret}):
+            pass
+    answer = await standin.next_message(officer, timeout=10)
+    assert "我的統計" in (answer.plain_text or "")  # nothing came first
     assert not any(name == "getUpdates" for name, _ in standin.calls)
     assert await bot.terminate() == 0, bot.log_tail()
     message_id = standin.update(update_id)["message"]["message_id"]

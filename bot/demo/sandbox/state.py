@@ -379,13 +379,14 @@ class Simulation:
                 )
             await self._events_signal.wait(remaining)
 
-    async def no_message(self, chat_id: int, within: float = 0.3) -> None:
-        """Assert the bot sends no new message to ``chat_id`` within the next ``within`` s."""
-        before = len(self._events.get(chat_id, []))
-        await asyncio.sleep(within)
-        fresh = [m for k, m in self._events.get(chat_id, [])[before:] if k == "message"]
-        if fresh:
-            raise AssertionError(f"unexpected message(s) to chat {chat_id}: {fresh!r}")
+    def unread(self, chat_id: int) -> list[SentMessage]:
+        """Messages to ``chat_id`` that ``next_message``/``next_event`` have not returned yet.
+
+        A check that the bot said nothing looks here once a later, positive sign shows that
+        the bot has finished what could have made it speak.
+        """
+        events = self._events.get(chat_id, [])
+        return [item for kind, item in events[self._cursor.get(chat_id, 0) :] if kind == "message"]
 
     def commands(
         self, language_code: str | None = None, scope: JsonDict | None = None

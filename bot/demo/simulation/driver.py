@@ -143,6 +143,8 @@ class BureauDriver:
             self._meet(person)
             self._send(person, f"/start {code}")
         await asyncio.gather(*(self._reply(person) for person in people))
+        for _ in people:
+            await self._reply(admin)  # the inviter is told who redeemed each link
         self.tally.registered += len(people)
 
     # ----------------------------------------------------------------- reporting
