@@ -13,6 +13,7 @@ from bot.core.digest import closing_year
 from bot.core.plan import load_plan
 from bot.core.progress import Actuals
 from bot.core.standing import Scope, judge
+from bot.core.targets import YearTargets
 
 PLAN = load_plan(Path(__file__).resolve().parents[1] / "plan.json")
 
@@ -20,7 +21,7 @@ PLAN = load_plan(Path(__file__).resolve().parents[1] / "plan.json")
 def bureau_verdict(indicator_id: str, actuals: Actuals, *, year: int, as_of: date, final: bool) -> Verdict:
     """The verdict of the bureau's row of an indicator, judged by the one pipeline."""
     counts = {"p1": {indicator_id: actuals.count}} if actuals.count is not None else {}
-    scope = Scope.of(None, counts, {indicator_id: actuals})
+    scope = Scope.of(None, counts, {indicator_id: actuals}, None, YearTargets(PLAN, year))
     row = judge(PLAN.indicator(indicator_id), scope, year=year, as_of=as_of)
     return verdict(row, final=final)
 
