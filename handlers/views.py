@@ -201,5 +201,14 @@ def help_text(context: BotContext, role: Role) -> str:
         keys.append("help.progress")
         keys.append("help.export")
     if role is Role.ADMIN:
-        keys.extend(("help.admin", "help.admin_tools", "help.admin_redact", "annual.help"))
+        keys.extend(
+            (
+                "help.admin",
+                "help.admin_tools",
+                "help.admin_targets",
+                "help.admin_redact",
+                "annual.help",
+                "help.admin_status",
+            )
+        )
     return "\n".join(context.t(key) for key in keys)
