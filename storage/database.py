@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, closing, contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
@@ -15,13 +17,16 @@ from storage.handling import stamp
 
 log = logging.getLogger(__name__)
 
+_BUSY_TIMEOUT = "PRAGMA busy_timeout=10000"
 _PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=10000",
+    _BUSY_TIMEOUT,
 )
 
+
+T = TypeVar("T")
 
 StorageError = aiosqlite.Error
 """What a failed database operation raises (sqlite3.Error); callers outside storage catch this."""
@@ -42,7 +47,8 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 
 class Database:
-    """One writer connection (serialised, `BEGIN IMMEDIATE`) and one reader connection."""
+    """One writer connection (serialised, `BEGIN IMMEDIATE`), one reader connection for the short
+    reads people wait for, and a connection of its own for each long read."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -114,6 +120,51 @@ class Database:
                 yield connection
             finally:
                 await asyncio.shield(connection.execute("COMMIT"))
+
+    @asynccontextmanager
+    async def long_read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run a long read (/annual, a year's listing) as one snapshot on a connection of its own.
+
+        The shared reader that access checks and reports use is never held by it: each long read
+        opens a read-only connection (in a thread of its own) and closes it at the end.
+        """
+        connection = await aiosqlite.connect(_read_only_uri(self.path), uri=True, isolation_level=None)
+        try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute(_BUSY_TIMEOUT)
+            await connection.execute("BEGIN")
+            yield connection
+        finally:
+            await asyncio.shield(connection.close())
+
+    async def long_read_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` in a worker thread on a read-only connection of its own, as one snapshot.
+
+        For long reads consumed by blocking code (an export streamed into a file writer): the
+        rows never cross to the event loop, and no other read waits for this one.
+        """
+        return await asyncio.to_thread(_in_snapshot, self.path, work)
+
+
+def _read_only_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+@contextmanager
+def read_only_snapshot(path: Path) -> Iterator[sqlite3.Connection]:
+    """A blocking read-only connection to the database file, inside one read transaction."""
+    with closing(sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None)) as connection:
+        connection.execute(_BUSY_TIMEOUT)
+        connection.execute("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.execute("COMMIT")
+
+
+def _in_snapshot(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    with read_only_snapshot(path) as connection:
+        return work(connection)
 
 
 class Repository:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
+from typing import Any
 
 import aiosqlite
 
@@ -132,35 +134,63 @@ class ReportRepo(Repository):
     async def export_rows(
         self, *, year: int | None = None, unit_code: str | None = None
     ) -> AsyncIterator[ExportRow]:
-        """Yield every report (of one unit, if given), void ones included, for the export, oldest first."""
-        query = (
-            "SELECT r.id, r.report_date, r.unit_code, r.officer_id, COALESCE(u.full_name, '') AS name,"
-            " r.indicator, r.count, COALESCE(r.note, '') AS note, r.received_at, v.voided_at"
-            " FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
-            " LEFT JOIN users u ON u.telegram_id = r.officer_id"
-        )
-        conditions: list[str] = []
-        params: tuple[object, ...] = ()
-        if year is not None:
-            conditions.append("r.report_date BETWEEN ? AND ?")
-            params = (f"{year:04d}-01-01", f"{year:04d}-12-31")
-        if unit_code is not None:
-            conditions.append("r.unit_code = ?")
-            params = (*params, unit_code)
-        if conditions:
-            query += " WHERE " + " AND ".join(conditions)
-        async with self._db.read() as connection:
-            async with connection.execute(query + " ORDER BY r.id", params) as cursor:
-                async for row in cursor:
-                    yield ExportRow(
-                        report_id=row["id"],
-                        report_date=date.fromisoformat(row["report_date"]),
-                        unit=row["unit_code"],
-                        officer_telegram_id=row["officer_id"],
-                        officer_name=row["name"],
-                        indicator=row["indicator"],
-                        count=row["count"],
-                        note=row["note"],
-                        received_at=datetime.fromisoformat(row["received_at"]),
-                        voided_at=datetime.fromisoformat(row["voided_at"]) if row["voided_at"] else None,
-                    )
+        """Yield every report (of one unit, if given), void ones included, for the export, oldest first.
+
+        Reads through the shared reader: for small listings. A year's export reads with
+        `export_rows` on a long read's own connection instead.
+        """
+        query, params = _export_query(year, unit_code)
+        async with self._db.read() as connection, connection.execute(query, params) as cursor:
+            async for row in cursor:
+                yield _export_row(row)
+
+
+_EXPORT_COLUMNS = (
+    "r.id, r.report_date, r.unit_code, r.officer_id, COALESCE(u.full_name, '') AS name, r.indicator,"
+    " r.count, COALESCE(r.note, '') AS note, r.received_at, v.voided_at"
+)
+"""What the export shows of a report; the note is read here and nowhere else."""
+
+
+def _export_query(year: int | None, unit_code: str | None) -> tuple[str, tuple[object, ...]]:
+    """The one query of an export: every report of the year (and unit), with its void and author."""
+    query = (
+        f"SELECT {_EXPORT_COLUMNS} FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
+        " LEFT JOIN users u ON u.telegram_id = r.officer_id"
+    )
+    conditions: list[str] = []
+    params: tuple[object, ...] = ()
+    if year is not None:
+        conditions.append("r.report_date BETWEEN ? AND ?")
+        params = (f"{year:04d}-01-01", f"{year:04d}-12-31")
+    if unit_code is not None:
+        conditions.append("r.unit_code = ?")
+        params = (*params, unit_code)
+    if conditions:
+        query += " WHERE " + " AND ".join(conditions)
+    return query + " ORDER BY r.id", params
+
+
+def _export_row(row: Sequence[Any]) -> ExportRow:
+    """An export row from the columns of `_EXPORT_COLUMNS`, which are ExportRow's fields in order."""
+    report_id, report_date, *middle, received_at, voided_at = row
+    return ExportRow(
+        report_id,
+        date.fromisoformat(report_date),
+        *middle,
+        datetime.fromisoformat(received_at),
+        datetime.fromisoformat(voided_at) if voided_at else None,
+    )
+
+
+def export_rows(
+    connection: sqlite3.Connection, *, year: int | None = None, unit_code: str | None = None
+) -> Iterator[ExportRow]:
+    """Every report (of one unit, if given), void ones included, oldest first, on a long read's connection.
+
+    Blocking: for `Database.long_read_in_thread`, so that a year of rows streams into the file
+    writer without crossing to the event loop.
+    """
+    query, params = _export_query(year, unit_code)
+    for row in connection.execute(query, params):
+        yield _export_row(row)
