@@ -173,12 +173,17 @@ def _export_query(year: int | None, unit_code: str | None) -> tuple[str, tuple[o
 
 def _export_row(row: Sequence[Any]) -> ExportRow:
     """An export row from the columns of `_EXPORT_COLUMNS`, which are ExportRow's fields in order."""
-    report_id, report_date, *middle, received_at, voided_at = row
+    voided_at = row[9]
     return ExportRow(
-        report_id,
-        date.fromisoformat(report_date),
-        *middle,
-        datetime.fromisoformat(received_at),
+        row[0],
+        date.fromisoformat(row[1]),
+        row[2],  # unit
+        row[3],  # officer's Telegram id
+        row[4],  # officer's name
+        row[5],  # indicator
+        row[6],  # count
+        row[7],  # note
+        datetime.fromisoformat(row[8]),
         datetime.fromisoformat(voided_at) if voided_at else None,
     )
 
