@@ -122,6 +122,18 @@ class Database:
                 await asyncio.shield(connection.execute("COMMIT"))
 
     @asynccontextmanager
+    async def single_read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run one statement on the shared reader, without BEGIN and COMMIT around it.
+
+        A single SELECT is its own consistent snapshot; the transaction would only add two
+        round trips to the connection's thread. Several statements that must agree use `read`.
+        """
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        async with self._read_lock:
+            yield self._reader
+
+    @asynccontextmanager
     async def long_read(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run a long read (/annual, a year's listing) as one snapshot on a connection of its own.
 

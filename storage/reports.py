@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -64,7 +65,30 @@ def described(report: NewReport) -> dict[str, object]:
 
 
 async def _fetch_by_key(connection: aiosqlite.Connection, key: str) -> Report | None:
-    return await rows.one(connection, _SELECT + " WHERE r.idempotency_key = ?", (key,), _report_from_row)
+    found = await connection.execute_fetchall(_SELECT + " WHERE r.idempotency_key = ?", (key,))
+    return _report_from_row(next(iter(found))) if found else None
+
+
+_APPEND = (
+    INSERT + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, officer_id, unit_code, indicator,"
+    " report_date, count, note, received_at, chat_id, message_id, update_id, NULL AS voided_at"
+)
+"""Appends a report unless its idempotency key is stored, returning the new report (no row if not)."""
+
+_YEAR_TOTAL = (
+    "SELECT COALESCE(SUM(r.count), 0) FROM reports r WHERE r.officer_id = ? AND r.indicator = ?"
+    " AND r.report_date BETWEEN ? AND ?"
+    " AND NOT EXISTS (SELECT 1 FROM report_voids v WHERE v.report_id = r.id)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What appending a report did: the stored report, whether it is new, and the officer's year total."""
+
+    report: Report
+    created: bool
+    year_total: int
 
 
 class ReportRepo(Repository):
@@ -72,15 +96,27 @@ class ReportRepo(Repository):
 
     async def add(self, *, report: NewReport, now: datetime) -> tuple[Report, bool]:
         """Append a report unless one with the same idempotency key exists; say which."""
+        saved = await self.add_counting(report=report, now=now, count_year=False)
+        return saved.report, saved.created
+
+    async def add_counting(self, *, report: NewReport, now: datetime, count_year: bool = True) -> Saved:
+        """Append a report (once per idempotency key) and read the officer's total of its indicator
+        in its year, valid reports only, in the same transaction (0 when count_year is False)."""
         async with audit.write(self._db, at=now, actor_id=report.officer_id) as (connection, audited):
-            existing = await _fetch_by_key(connection, report.idempotency_key)
-            if existing is not None:
-                return existing, False
-            cursor = await connection.execute(INSERT, values(None, report, now))
-            await audited("report.add", f"report:{cursor.lastrowid}", new=described(report))
-            stored = await _fetch_by_key(connection, report.idempotency_key)
-        assert stored is not None
-        return stored, True
+            appended = await connection.execute_fetchall(_APPEND, values(None, report, now))
+            stored = _report_from_row(next(iter(appended))) if appended else None
+            if stored is not None:
+                await audited("report.add", f"report:{stored.id}", new=described(report))
+            else:
+                stored = await _fetch_by_key(connection, report.idempotency_key)
+            assert stored is not None
+            total = 0
+            if count_year:
+                year = stored.report_date.year
+                params = (stored.officer_id, stored.indicator, f"{year:04d}-01-01", f"{year:04d}-12-31")
+                found = await connection.execute_fetchall(_YEAR_TOTAL, params)
+                total = int(next(iter(found))[0])
+        return Saved(stored, bool(appended), total)
 
     async def void(self, *, report_id: int, voided_by: int, reason: str, now: datetime) -> bool:
         """Void a report once; return False if it was already void."""

@@ -1,10 +1,17 @@
-"""Registered users: lookups, admins from settings, language choice."""
+"""Registered users: lookups, admins from settings, language choice.
+
+The access gate reads the member behind every update through `UserRepo.member`, which keeps
+members in a cache of the database's (`MemberCache`). Every write that changes a user's row
+(here: `set_language` and `_change`) forgets that user once it has committed; a new write that
+updates users must do the same.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from weakref import WeakKeyDictionary
 
 import aiosqlite
 
@@ -12,7 +19,7 @@ from bot.core.domain import Language, Role
 from bot.core.people import Change, Membership, removes_last_admin
 from bot.core.records import Member, MemberActivity, MemberChange
 from storage import audit, rows
-from storage.database import Repository
+from storage.database import Database, Repository
 
 _COLUMNS = "telegram_id, full_name, username, unit_code, role, language, active, registered_at"
 PREFIXED_COLUMNS = ", ".join(f"u.{column}" for column in _COLUMNS.split(", "))
@@ -68,13 +75,59 @@ async def fetch_member(connection: aiosqlite.Connection, telegram_id: int) -> Me
     return await rows.one(connection, query, (telegram_id,), member_from_row)
 
 
+class MemberCache:
+    """Members as last read, by Telegram id; a change of a user forgets them.
+
+    A read that started before a change may end after it with the old row: `keep` stores it
+    only if nothing was forgotten meanwhile (the generation did not move).
+    """
+
+    def __init__(self) -> None:
+        self._members: dict[int, Member] = {}
+        self.generation = 0
+
+    def get(self, telegram_id: int) -> Member | None:
+        """The cached member, or None when not cached."""
+        return self._members.get(telegram_id)
+
+    def keep(self, member: Member, *, read_at: int) -> None:
+        """Cache a member read when the generation was `read_at`, unless a change came since."""
+        if read_at == self.generation:
+            self._members[member.telegram_id] = member
+
+    def forget(self, telegram_id: int) -> None:
+        """Drop a changed member (call after the change committed)."""
+        self.generation += 1
+        self._members.pop(telegram_id, None)
+
+
+_caches: WeakKeyDictionary[Database, MemberCache] = WeakKeyDictionary()
+
+
+def member_cache(db: Database) -> MemberCache:
+    """The member cache of this database (one per open database, shared by every UserRepo)."""
+    return _caches.setdefault(db, MemberCache())
+
+
 class UserRepo(Repository):
     """Reads and writes the users table."""
 
     async def get(self, *, telegram_id: int) -> Member | None:
         """Return the member with this Telegram id, active or not."""
-        async with self._db.read() as connection:
+        async with self._db.single_read() as connection:
             return await fetch_member(connection, telegram_id)
+
+    async def member(self, *, telegram_id: int) -> Member | None:
+        """The member for the access gate: from the cache, or read (and cached) when not there."""
+        cache = member_cache(self._db)
+        cached = cache.get(telegram_id)
+        if cached is not None:
+            return cached
+        read_at = cache.generation
+        found = await self.get(telegram_id=telegram_id)
+        if found is not None:
+            cache.keep(found, read_at=read_at)
+        return found
 
     async def list_unit(self, *, unit_code: str | None = None) -> list[Member]:
         """Return members of one unit (or all), ordered by unit and name."""
@@ -109,6 +162,7 @@ class UserRepo(Repository):
                 "UPDATE users SET language = ? WHERE telegram_id = ?", (language.value, telegram_id)
             )
             await audited("user.language", str(telegram_id), old=before.language, new=language.value)
+        member_cache(self._db).forget(telegram_id)
 
     async def list_with_activity(self, *, unit_code: str | None = None) -> list[MemberActivity]:
         """Members of one unit (or all), with the date of their latest valid report."""
@@ -189,6 +243,7 @@ class UserRepo(Repository):
             key = column.removesuffix("_code")
             await audited(action, str(telegram_id), old={key: _plain(old)}, new={key: _plain(value)})
             after = await fetch_member(connection, telegram_id)
+        member_cache(self._db).forget(telegram_id)
         return MemberChange(Change.CHANGED, before, after)
 
 
