@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 import aiosqlite
 
 from bot.core.domain import Language, Role
-from bot.core.people import Change, Membership, removes_last_admin
+from bot.core.people import Change, Membership, Page, page, removes_last_admin
 from bot.core.records import Member, MemberActivity, MemberChange
 from storage import audit, rows
 from storage.database import Database, Repository
@@ -85,6 +85,7 @@ class MemberCache:
     def __init__(self) -> None:
         self._members: dict[int, Member] = {}
         self.generation = 0
+        self.loaded = False
 
     def get(self, telegram_id: int) -> Member | None:
         """The cached member, or None when not cached."""
@@ -118,8 +119,17 @@ class UserRepo(Repository):
             return await fetch_member(connection, telegram_id)
 
     async def member(self, *, telegram_id: int) -> Member | None:
-        """The member for the access gate: from the cache, or read (and cached) when not there."""
+        """The member for the access gate: from the cache, or read (and cached) when not there.
+
+        The first lookup caches every registered user in one read; someone not cached (an
+        outsider, or a user registered since) is always read again.
+        """
         cache = member_cache(self._db)
+        if not cache.loaded:
+            read_at = cache.generation
+            for member in await self.list_unit():
+                cache.keep(member, read_at=read_at)
+            cache.loaded = True
         cached = cache.get(telegram_id)
         if cached is not None:
             return cached
@@ -164,26 +174,37 @@ class UserRepo(Repository):
             await audited("user.language", str(telegram_id), old=before.language, new=language.value)
         member_cache(self._db).forget(telegram_id)
 
-    async def list_with_activity(self, *, unit_code: str | None = None) -> list[MemberActivity]:
-        """Members of one unit (or all), with the date of their latest valid report."""
-        query, params = _of_unit(
-            f"SELECT {PREFIXED_COLUMNS}, (SELECT MAX(r.report_date) FROM reports r"
-            " LEFT JOIN report_voids v ON v.report_id = r.id"
-            " WHERE r.officer_id = u.telegram_id AND v.report_id IS NULL) AS last_report FROM users u",
+    async def activity_page(
+        self, *, number: int, unit_code: str | None = None
+    ) -> tuple[int, Page, list[MemberActivity]]:
+        """One page of members of one unit (or all), by unit and name, with their latest valid report's date.
+
+        Returns how many there are, the page shown and its members. Counted, paged and dated in
+        SQL: the date comes from the officers' daily roll-up.
+        """
+        count, params = _of_unit("SELECT COUNT(*) FROM users u", "u.unit_code", unit_code)
+        query, _ = _of_unit(
+            f"SELECT {PREFIXED_COLUMNS}, (SELECT MAX(d.report_date) FROM officer_days d"
+            " WHERE d.officer_id = u.telegram_id AND d.reports > 0) AS last_report FROM users u",
             "u.unit_code",
             unit_code,
         )
         async with self._db.read() as connection:
-            async with connection.execute(
-                query + " ORDER BY u.unit_code, u.full_name, u.telegram_id", params
-            ) as cursor:
-                return [
-                    MemberActivity(
-                        member=member_from_row(row),
-                        last_report=date.fromisoformat(row["last_report"]) if row["last_report"] else None,
-                    )
-                    async for row in cursor
-                ]
+            found = await connection.execute_fetchall(count, params)
+            total = int(next(iter(found))[0])
+            shown = page(total, number)
+            rows_ = await connection.execute_fetchall(
+                query + " ORDER BY u.unit_code, u.full_name, u.telegram_id LIMIT ? OFFSET ?",
+                (*params, shown.stop - shown.start, shown.start),
+            )
+        people = [
+            MemberActivity(
+                member=member_from_row(row),
+                last_report=date.fromisoformat(row["last_report"]) if row["last_report"] else None,
+            )
+            for row in rows_
+        ]
+        return total, shown, people
 
     async def change_role(
         self, *, telegram_id: int, role: Role, actor_id: int, now: datetime
