@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 from collections.abc import Awaitable
 from typing import TypeVar
 
@@ -14,7 +13,7 @@ from telegram.ext import CommandHandler
 from bot.core.access import OtherUnitRefused, visible_scope
 from bot.core.arguments import parse_export_args
 from bot.core.domain import Role
-from bot.rendering.export import workbook_bytes, write_csv
+from bot.rendering.export import csv_bytes, workbook_bytes
 from handlers import views
 from handlers.context import AnyHandler, BotContext
 from handlers.filters import PRIVATE
@@ -63,13 +62,9 @@ async def export(update: Update, context: BotContext) -> None:
         return
     db = context.repos.db
     if request.file_format == "csv":
-        raw = io.BytesIO()
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")  # encoded as written
-        rows = await _telling_if_slow(
-            message, context, write_csv(db, text, year=request.year, unit_code=unit_code)
+        data, rows = await _telling_if_slow(
+            message, context, csv_bytes(db, year=request.year, unit_code=unit_code)
         )
-        text.flush()
-        data = raw.getvalue()
     else:
         workbook = workbook_bytes(
             db,

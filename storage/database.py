@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager, closing, contextmanager
 from importlib import resources
 from pathlib import Path
@@ -157,6 +160,26 @@ class Database:
         """
         return await asyncio.to_thread(_in_snapshot, self.path, work)
 
+    async def long_read_in_process(self, work: Callable[..., T], *args: object) -> T:
+        """Run `work(connection, *args)` in a process of its own on a read-only snapshot; return its result.
+
+        For the longest reads (a year's export): not even Python's interpreter lock is shared with
+        the bot, so officers' updates go on at full speed meanwhile. `work` must be a module-level
+        function and its arguments and result picklable; the process is started for this read
+        (spawned, importing only what `work` needs), runs at a lower priority than the bot, and
+        ends with the read.
+        """
+        pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_yield_cpu,
+        )
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(pool, _in_snapshot_with, self.path, work, args)
+        finally:
+            pool.shutdown(wait=False)
+
 
 def _read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
@@ -177,6 +200,20 @@ def read_only_snapshot(path: Path) -> Iterator[sqlite3.Connection]:
 def _in_snapshot(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
     with read_only_snapshot(path) as connection:
         return work(connection)
+
+
+LONG_READ_NICENESS = 10
+"""How much a long read's process gives way to the bot on a busy CPU (os.nice)."""
+
+
+def _yield_cpu() -> None:
+    """Let the bot's process have the CPU first: a long read may take a little longer instead."""
+    os.nice(LONG_READ_NICENESS)
+
+
+def _in_snapshot_with(path: Path, work: Callable[..., T], args: tuple[object, ...]) -> T:
+    with read_only_snapshot(path) as connection:
+        return work(connection, *args)
 
 
 class Repository:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.core.plan import Plan
 from bot.core.progress_data import ProgressData
 from bot.core.records import ExportRow
+from bot.core.standing import Standing
 from bot.rendering.formula_guard import neutralise
 from bot.rendering.i18n import Catalog
 from storage.database import Database
@@ -90,6 +91,19 @@ async def export_csv_file(database_path: Path, out_path: Path | None, *, year: i
         await db.close()
 
 
+async def csv_bytes(db: Database, *, year: int | None, unit_code: str | None = None) -> tuple[bytes, int]:
+    """The CSV (UTF-8 with a BOM) and its report count, written in a process of its own."""
+    return await db.long_read_in_process(_csv_from, year, unit_code)
+
+
+def _csv_from(connection: sqlite3.Connection, year: int | None, unit_code: str | None) -> tuple[bytes, int]:
+    raw = io.BytesIO()
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        rows = csv_lines(text, export_rows(connection, year=year, unit_code=unit_code))
+        text.flush()
+        return raw.getvalue(), rows
+
+
 async def workbook_bytes(
     db: Database,
     *,
@@ -103,23 +117,31 @@ async def workbook_bytes(
     """The .xlsx for a year (one unit's, or the whole bureau's with every unit) and its report count.
 
     The progress comes from the roll-ups (a few short reads); the reports stream from a long
-    read of their own into the writer in a worker thread.
+    read of their own into the writer, in a process of its own.
     """
     scopes: list[str | None] = [unit_code] if unit_code else [None, *plan.units_by_code]
     data = ProgressData(ProgressRepo(db), plan, tz, figures=FigureRepo(db))
     standings = await data.standings(unit_codes=scopes, year=year, today=today)
+    return await db.long_read_in_process(_workbook_from, year, unit_code, standings, plan, catalog, tz)
 
-    def build(connection: sqlite3.Connection) -> tuple[bytes, int]:
-        from bot.rendering.workbook import write_workbook  # loaded only when a workbook is asked for
 
-        buffer = io.BytesIO()
-        reports = export_rows(connection, year=year, unit_code=unit_code)
-        rows = write_workbook(
-            buffer, reports=reports, progress=standings, plan=plan, catalog=catalog, year=year, tz=tz
-        )
-        return buffer.getvalue(), rows
+def _workbook_from(
+    connection: sqlite3.Connection,
+    year: int,
+    unit_code: str | None,
+    standings: list[Standing],
+    plan: Plan,
+    catalog: Catalog,
+    tz: ZoneInfo,
+) -> tuple[bytes, int]:
+    from bot.rendering.workbook import write_workbook  # loaded only when a workbook is asked for
 
-    return await db.long_read_in_thread(build)
+    buffer = io.BytesIO()
+    reports = export_rows(connection, year=year, unit_code=unit_code)
+    rows = write_workbook(
+        buffer, reports=reports, progress=standings, plan=plan, catalog=catalog, year=year, tz=tz
+    )
+    return buffer.getvalue(), rows
 
 
 async def export_xlsx_file(
