@@ -160,22 +160,23 @@ def main() -> None:
     print(describe(history))
     results = measure(history.path, args.rounds)
     print(f"export, each in a fresh process, {args.rounds} rounds of CSV then .xlsx on the same rows:")
-    print(
-        f"  {'rows':>5} {'format':<6} {'reports':>8} {'MB':>6} {'median s':>9} {'each s':<22} {'peak RSS MB':>11}"
-    )
+    head = f"  {'rows':>5} {'format':<6} {'reports':>8} {'MB':>6} {'median s':>9} {'each s':<22}"
+    print(head + f" {'peak RSS MB':>11}")
     for scale, figures in results.items():
         for file_format in ("csv", "xlsx"):
             side = figures[file_format]
+            each = " ".join(map(str, side["seconds_each"]))
             print(
-                f"  {scale:>5} {file_format:<6} {side['rows']:>8,} {side['mb']:>6} {side['seconds_median']:>9}"
-                f" {' '.join(map(str, side['seconds_each'])):<22} {side['peak_rss_mb']:>11}"
+                f"  {scale:>5} {file_format:<6} {side['rows']:>8,} {side['mb']:>6}"
+                f" {side['seconds_median']:>9} {each:<22} {side['peak_rss_mb']:>11}"
             )
         print(f"  {scale:>5} xlsx / csv per round: {figures['xlsx_over_csv_each']} (goal ≤ {GOAL_RATIO})")
     one, four = results["1x"], results["4x"]
     print(
         f"growth 1× → 4× rows: csv {four['csv']['seconds_median'] / one['csv']['seconds_median']:.1f}×,"
         f" xlsx {four['xlsx']['seconds_median'] / one['xlsx']['seconds_median']:.1f}× the time;"
-        f" xlsx peak RSS {one['xlsx']['peak_rss_mb']} → {four['xlsx']['peak_rss_mb']} MB (goal < {GOAL_MB} MB at 1×)"
+        f" xlsx peak RSS {one['xlsx']['peak_rss_mb']} → {four['xlsx']['peak_rss_mb']} MB"
+        f" (goal < {GOAL_MB} MB at 1×)"
     )
     emit("export", {"rounds": args.rounds, "by_rows": results}, machine)
 

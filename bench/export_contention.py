@@ -69,9 +69,9 @@ async def _phase(
             before = _documents(standin)
             standin.send_text(ADMIN_ID, "/export 2021 xlsx")
             exports += 1
-            await _until(lambda: _documents(standin) > before or done.is_set(), "export")
+            await _until(lambda seen=before: _documents(standin) > seen or done.is_set(), "export")
             if done.is_set():
-                await _until(lambda: _documents(standin) > before, "last export")
+                await _until(lambda seen=before: _documents(standin) > seen, "last export")
 
     exporter = asyncio.create_task(keep_exporting()) if exporting else None
     update_ids = []

@@ -1,6 +1,6 @@
 """Ingest: the bureau's 1,154 officers each send a one-line /report at the same moment.
 
-    python -m bench.ingest [--officers 1154] [--history] [--no-capacity] [--profile]
+    python -m bench.ingest [--officers 1154] [--history [--years 4]] [--no-capacity] [--profile]
 
 Everything runs in this process over real HTTP on 127.0.0.1: the Bot API stand-in queues the
 1,154 updates at once, the bot long-polls them with the same parameters as `python -m bot run`,
@@ -217,7 +217,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     lines = report_lines(plan, officers)
     history = None
     if args.history:
-        found = await ensure_history(first=date(2018, 1, 1), last=date(2021, 12, 31), officers=args.officers)
+        first = date(2022 - args.years, 1, 1)
+        found = await ensure_history(first=first, last=date(2021, 12, 31), officers=args.officers)
         print(describe(found))
         history = found.path
     else:
@@ -229,10 +230,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"  {'bot':<10} {'reports/s':>9} {'p50 s':>8} {'p99 s':>8} {'max s':>8} {'answered':>10}")
     figures: dict[str, Any] = {
         "officers": len(officers),
-        "history": bool(history),
+        "history_years": args.years if history else 0,
         "switch_interval_s": sys.getswitchinterval(),
     }
-    modes = [True] if args.no_capacity else [True, False]
+    modes = [limited for limited in (True, False) if not (args.no_capacity and not limited)]
+    modes = [limited for limited in modes if not (args.no_production and limited)]
     with tempfile.TemporaryDirectory(prefix="fieldbot-ingest-") as folder:
         for limited in modes:
             if not limited:
@@ -271,8 +273,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--officers", type=int, default=BUREAU_STRENGTH)
-    parser.add_argument("--history", action="store_true", help="hold the four-year database")
+    parser.add_argument("--history", action="store_true", help="hold a database with years of reports")
+    parser.add_argument("--years", type=int, default=4, help="with --history: how many years, up to 2021")
     parser.add_argument("--no-capacity", action="store_true", help="only the production (rate-limited) runs")
+    parser.add_argument("--no-production", action="store_true", help="only the capacity runs")
     parser.add_argument("--profile", action="store_true", help="profile the field bot's capacity run")
     parser.add_argument(
         "--switch-interval",
