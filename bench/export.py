@@ -6,10 +6,12 @@ On the four-year database of bench.history_db (built through storage, not HTTP):
 whole bureau's 2021 (about 111,000 reports), 4× is every report of 2018–2021 (about 444,000).
 Each export runs in a fresh process of its own (`python -m bench.export --child ...`), so that
 its peak RSS (getrusage's ru_maxrss, the kernel's high-water mark) is its own; the time is
-measured inside that process, around the same calls the bot makes for /export (the rows
-streamed from a long read of their own in a worker thread, the progress sheet from the
-roll-ups). CSV and .xlsx alternate, round after round, on the same rows, so that each ratio
-is measured side by side; the machine's other work shows as spread between rounds.
+measured inside that process, around the work /export hands to its export process (the rows
+streamed from a read-only snapshot into the CSV or .xlsx writer; for the .xlsx also the
+progress sheet's reads of the roll-ups), without the process's start. CSV and .xlsx alternate,
+round after round, on the same rows, so that each ratio is measured side by side; the
+machine's other work shows as spread between rounds. bench.export_contention times the whole
+/export through the bot (the export process's start and the upload included).
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ from typing import Any
 from bench.history_db import PLAN, ROOT, TZ, describe, ensure_history
 from bench.machine import describe as describe_machine
 from bench.machine import emit, print_machine
+from bot.core.plan import load_plan
+from bot.core.progress_data import ProgressData
 from bot.demo.simulation.bureau import BUREAU_STRENGTH
+from bot.rendering.i18n import Catalog
+from bot.rendering.workbook import write_workbook
+from storage.database import Database
+from storage.figures import FigureRepo
+from storage.progress import ProgressRepo
+from storage.reports import export_rows
 
 GOAL_RATIO = 1.5
 GOAL_MB = 120
@@ -39,69 +49,45 @@ SCALES = {"1x": YEAR, "4x": None}
 """1× the rows: one year of the whole bureau; 4×: the four years."""
 
 
-async def _export(database: Path, file_format: str, year: int | None) -> tuple[int, int]:
-    """The export as /export makes it; returns (reports, bytes)."""
-    from bot.core.plan import load_plan
-    from bot.rendering.export import workbook_bytes, write_csv
-    from bot.rendering.i18n import Catalog
-    from storage.database import Database
+def _export(database: Path, file_format: str, year: int | None) -> tuple[int, int]:
+    """The work of /export's export process (the rows from a read-only snapshot into the writer),
+    here in this process so that its time and peak RSS are this process's; returns (reports, bytes)."""
+    from bot.rendering.export import csv_from, workbook_from
+    from storage.database import read_only_snapshot
 
+    standings = asyncio.run(_standings(database)) if file_format == "xlsx" else []
+    with read_only_snapshot(database) as connection:
+        if file_format == "csv":
+            data, rows = csv_from(connection, year, None)
+        elif year is not None:
+            data, rows = workbook_from(connection, year, None, standings, load_plan(PLAN), Catalog.load(), TZ)
+        else:  # 4×: every report of the four years, 2021's progress beside them
+            buffer = io.BytesIO()
+            rows = write_workbook(
+                buffer, reports=export_rows(connection), progress=standings, plan=load_plan(PLAN),
+                catalog=Catalog.load(), year=YEAR, tz=TZ,
+            )  # fmt: skip
+            data = buffer.getvalue()
+    return rows, len(data)
+
+
+async def _standings(database: Path) -> list[Any]:
+    """The progress sheet's standings, read as /export reads them (the roll-ups, before the rows)."""
     db = Database(database)
     await db.open()
     try:
-        if file_format == "csv":
-            raw = io.BytesIO()
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            rows = await write_csv(db, text, year=year)
-            text.flush()
-            return rows, len(raw.getvalue())
-        if year is not None:
-            data, rows = await workbook_bytes(
-                db, plan=load_plan(PLAN), catalog=Catalog.load(), year=year, today=date(YEAR, 12, 31), tz=TZ
-            )
-            return rows, len(data)
-        return await _every_year_workbook(db)
+        plan = load_plan(PLAN)
+        data = ProgressData(ProgressRepo(db), plan, TZ, figures=FigureRepo(db))
+        scopes: list[str | None] = [None, *plan.units_by_code]
+        return await data.standings(unit_codes=scopes, year=YEAR, today=date(YEAR, 12, 31))
     finally:
         await db.close()
-
-
-async def _every_year_workbook(db: Any) -> tuple[int, int]:
-    """4×: every report of every year in the reports sheet, 2021's progress beside them."""
-    from bot.core.plan import load_plan
-    from bot.core.progress_data import ProgressData
-    from bot.rendering.i18n import Catalog
-    from bot.rendering.workbook import write_workbook
-    from storage.figures import FigureRepo
-    from storage.progress import ProgressRepo
-    from storage.reports import export_rows
-
-    plan, catalog = load_plan(PLAN), Catalog.load()
-    data = ProgressData(ProgressRepo(db), plan, TZ, figures=FigureRepo(db))
-    standings = await data.standings(
-        unit_codes=[None, *plan.units_by_code], year=YEAR, today=date(YEAR, 12, 31)
-    )
-
-    def build(connection: Any) -> tuple[int, int]:
-        buffer = io.BytesIO()
-        rows = write_workbook(
-            buffer,
-            reports=export_rows(connection),
-            progress=standings,
-            plan=plan,
-            catalog=catalog,
-            year=YEAR,
-            tz=TZ,
-        )
-        return rows, len(buffer.getvalue())
-
-    result: tuple[int, int] = await db.long_read_in_thread(build)
-    return result
 
 
 def child(database: Path, file_format: str, scale: str) -> None:
     """One export in this process: print its time, rows, size and this process's peak RSS."""
     started = time.perf_counter()
-    rows, size = asyncio.run(_export(database, file_format, SCALES[scale]))
+    rows, size = _export(database, file_format, SCALES[scale])
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "rows": rows, "bytes": size, "peak_rss_mb": peak_mb}))

@@ -59,6 +59,9 @@ class Database:
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
+        self.users_generation = 0
+        """Moves on after every write transaction that updated or deleted a user (for caches of users)."""
+        self._users_touched = False
 
     async def open(self) -> None:
         """Create the file if needed, set pragmas and apply pending migrations."""
@@ -66,7 +69,21 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._connect()
         await self._migrate(self._writer)
+        await self._watch_users(self._writer)
         self._reader = await self._connect()
+
+    async def _watch_users(self, connection: aiosqlite.Connection) -> None:
+        """Note every UPDATE or DELETE of users made through the writer, whichever code makes it."""
+
+        def touched() -> None:
+            self._users_touched = True
+
+        await connection.create_function("users_touched", 0, touched)
+        for event in ("UPDATE", "DELETE"):
+            await connection.execute(
+                f"CREATE TEMP TRIGGER users_touched_on_{event.lower()} AFTER {event} ON users"
+                " BEGIN SELECT users_touched(); END"
+            )
 
     async def _connect(self) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(self.path, isolation_level=None)
@@ -108,8 +125,16 @@ class Database:
                 await stamp(connection)
             except BaseException:
                 await asyncio.shield(connection.execute("ROLLBACK"))
+                self._users_written()
                 raise
             await asyncio.shield(connection.execute("COMMIT"))
+            self._users_written()
+
+    def _users_written(self) -> None:
+        """After a transaction ended: if it touched users, move the users' generation on."""
+        if self._users_touched:
+            self._users_touched = False
+            self.users_generation += 1
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -1,9 +1,9 @@
 """Registered users: lookups, admins from settings, language choice.
 
 The access gate reads the member behind every update through `UserRepo.member`, which keeps
-members in a cache of the database's (`MemberCache`). Every write that changes a user's row
-(here: `set_language` and `_change`) forgets that user once it has committed; a new write that
-updates users must do the same.
+members in a cache of the database's (`MemberCache`). A temporary trigger on the writer
+connection notes every UPDATE or DELETE of users, whatever code makes it, and the database's
+`users_generation` moves on when that transaction ends: the cache is then dropped whole.
 """
 
 from __future__ import annotations
@@ -76,38 +76,23 @@ async def fetch_member(connection: aiosqlite.Connection, telegram_id: int) -> Me
 
 
 class MemberCache:
-    """Members as last read, by Telegram id; a change of a user forgets them.
+    """Members by Telegram id, as read at one `users_generation` of the database."""
 
-    A read that started before a change may end after it with the old row: `keep` stores it
-    only if nothing was forgotten meanwhile (the generation did not move).
-    """
-
-    def __init__(self) -> None:
-        self._members: dict[int, Member] = {}
-        self.generation = 0
+    def __init__(self, generation: int) -> None:
+        self.members: dict[int, Member] = {}
+        self.generation = generation
         self.loaded = False
-
-    def get(self, telegram_id: int) -> Member | None:
-        """The cached member, or None when not cached."""
-        return self._members.get(telegram_id)
-
-    def keep(self, member: Member, *, read_at: int) -> None:
-        """Cache a member read when the generation was `read_at`, unless a change came since."""
-        if read_at == self.generation:
-            self._members[member.telegram_id] = member
-
-    def forget(self, telegram_id: int) -> None:
-        """Drop a changed member (call after the change committed)."""
-        self.generation += 1
-        self._members.pop(telegram_id, None)
 
 
 _caches: WeakKeyDictionary[Database, MemberCache] = WeakKeyDictionary()
 
 
 def member_cache(db: Database) -> MemberCache:
-    """The member cache of this database (one per open database, shared by every UserRepo)."""
-    return _caches.setdefault(db, MemberCache())
+    """The member cache of this database at its current users' generation (a new one after a change)."""
+    cache = _caches.get(db)
+    if cache is None or cache.generation != db.users_generation:
+        cache = _caches[db] = MemberCache(db.users_generation)
+    return cache
 
 
 class UserRepo(Repository):
@@ -126,17 +111,16 @@ class UserRepo(Repository):
         """
         cache = member_cache(self._db)
         if not cache.loaded:
-            read_at = cache.generation
-            for member in await self.list_unit():
-                cache.keep(member, read_at=read_at)
-            cache.loaded = True
-        cached = cache.get(telegram_id)
+            everyone = await self.list_unit()
+            if cache.generation == self._db.users_generation:  # no change of users meanwhile
+                cache.members.update((member.telegram_id, member) for member in everyone)
+                cache.loaded = True
+        cached = cache.members.get(telegram_id)
         if cached is not None:
             return cached
-        read_at = cache.generation
         found = await self.get(telegram_id=telegram_id)
-        if found is not None:
-            cache.keep(found, read_at=read_at)
+        if found is not None and cache.generation == self._db.users_generation:
+            cache.members[telegram_id] = found
         return found
 
     async def list_unit(self, *, unit_code: str | None = None) -> list[Member]:
@@ -172,7 +156,6 @@ class UserRepo(Repository):
                 "UPDATE users SET language = ? WHERE telegram_id = ?", (language.value, telegram_id)
             )
             await audited("user.language", str(telegram_id), old=before.language, new=language.value)
-        member_cache(self._db).forget(telegram_id)
 
     async def activity_page(
         self, *, number: int, unit_code: str | None = None
@@ -264,7 +247,6 @@ class UserRepo(Repository):
             key = column.removesuffix("_code")
             await audited(action, str(telegram_id), old={key: _plain(old)}, new={key: _plain(value)})
             after = await fetch_member(connection, telegram_id)
-        member_cache(self._db).forget(telegram_id)
         return MemberChange(Change.CHANGED, before, after)
 
 

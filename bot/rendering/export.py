@@ -93,10 +93,11 @@ async def export_csv_file(database_path: Path, out_path: Path | None, *, year: i
 
 async def csv_bytes(db: Database, *, year: int | None, unit_code: str | None = None) -> tuple[bytes, int]:
     """The CSV (UTF-8 with a BOM) and its report count, written in a process of its own."""
-    return await db.long_read_in_process(_csv_from, year, unit_code)
+    return await db.long_read_in_process(csv_from, year, unit_code)
 
 
-def _csv_from(connection: sqlite3.Connection, year: int | None, unit_code: str | None) -> tuple[bytes, int]:
+def csv_from(connection: sqlite3.Connection, year: int | None, unit_code: str | None) -> tuple[bytes, int]:
+    """The CSV's bytes and report count, from a long read's connection (blocking)."""
     raw = io.BytesIO()
     with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
         rows = csv_lines(text, export_rows(connection, year=year, unit_code=unit_code))
@@ -122,10 +123,10 @@ async def workbook_bytes(
     scopes: list[str | None] = [unit_code] if unit_code else [None, *plan.units_by_code]
     data = ProgressData(ProgressRepo(db), plan, tz, figures=FigureRepo(db))
     standings = await data.standings(unit_codes=scopes, year=year, today=today)
-    return await db.long_read_in_process(_workbook_from, year, unit_code, standings, plan, catalog, tz)
+    return await db.long_read_in_process(workbook_from, year, unit_code, standings, plan, catalog, tz)
 
 
-def _workbook_from(
+def workbook_from(
     connection: sqlite3.Connection,
     year: int,
     unit_code: str | None,
@@ -134,6 +135,7 @@ def _workbook_from(
     catalog: Catalog,
     tz: ZoneInfo,
 ) -> tuple[bytes, int]:
+    """The .xlsx's bytes and report count, from a long read's connection (blocking)."""
     from bot.rendering.workbook import write_workbook  # loaded only when a workbook is asked for
 
     buffer = io.BytesIO()
