@@ -74,6 +74,8 @@ class Figures:
     p50_s: float
     p99_s: float
     max_s: float
+    cpu_ms_per_report: float
+    """This process's CPU time (every thread: the bot, its database threads and the stand-in) per report."""
 
 
 def report_lines(plan: Plan, officers: Sequence[Person]) -> list[str]:
@@ -137,11 +139,13 @@ async def burst(
                 standin.send_text(officer.telegram_id, line)
             await _answers_in(standin, WARM_UP)
             profiler = _start_profiler() if profile else None
+            cpu_started = time.process_time()
             update_ids = [
                 standin.send_text(officer.telegram_id, line)
                 for officer, line in zip(officers, lines, strict=True)
             ]
             sent = await _answers_in(standin, len(officers), after=WARM_UP)
+            cpu_seconds = time.process_time() - cpu_started
             if profiler is not None and profile is not None:
                 _save_profile(profiler, profile)
     first_answer: dict[int, SentMessage] = {}
@@ -164,6 +168,7 @@ async def burst(
         p50_s=round(percentile(latencies, 0.50), 3),
         p99_s=round(percentile(latencies, 0.99), 3),
         max_s=round(max(latencies), 3),
+        cpu_ms_per_report=round(cpu_seconds / len(officers) * 1000, 2),
     )
 
 
@@ -205,7 +210,7 @@ def _save_profile(profiler: Any, path: Path) -> None:
 def _row(figures: Figures) -> str:
     return (
         f"  {figures.bot:<10} {figures.per_second:>9.1f} {figures.p50_s:>8.2f} {figures.p99_s:>8.2f}"
-        f" {figures.max_s:>8.2f} {figures.answered:>6}/{figures.reports}"
+        f" {figures.max_s:>8.2f} {figures.answered:>6}/{figures.reports} {figures.cpu_ms_per_report:>8.2f}"
     )
 
 
@@ -227,7 +232,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         f"ingest: {len(officers):,} officers each send one /report at the same moment; the bot long-polls"
         " the stand-in over HTTP on 127.0.0.1"
     )
-    print(f"  {'bot':<10} {'reports/s':>9} {'p50 s':>8} {'p99 s':>8} {'max s':>8} {'answered':>10}")
+    print(
+        f"  {'bot':<10} {'reports/s':>9} {'p50 s':>8} {'p99 s':>8} {'max s':>8} {'answered':>10}"
+        f" {'CPU ms/report':>13}"
+    )
     figures: dict[str, Any] = {
         "officers": len(officers),
         "history_years": args.years if history else 0,
