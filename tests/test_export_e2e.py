@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+import handlers.export
 from bot.cli.main import main
 from bot.core.plan import Measure, load_plan
 from bot.core.progress import Actuals, compute_progress
@@ -57,6 +58,12 @@ PROGRESS_HEADERS = [
     "計算依據",
     "說明",
 ]
+
+
+@pytest.fixture(autouse=True)
+def files_without_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """/export answers with the file itself here ("preparing…" is tested in test_export_cells_e2e)."""
+    monkeypatch.setattr(handlers.export, "PREPARING_AFTER", 60)
 
 
 @pytest.fixture
