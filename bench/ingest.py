@@ -1,6 +1,6 @@
 """Ingest: the bureau's 1,154 officers each send a one-line /report at the same moment.
 
-    python -m bench.ingest [--officers 1154] [--history] [--no-capacity] [--profile]
+    python -m bench.ingest [--officers 1154] [--history [--years 4]] [--no-capacity] [--profile]
 
 Everything runs in this process over real HTTP on 127.0.0.1: the Bot API stand-in queues the
 1,154 updates at once, the bot long-polls them with the same parameters as `python -m bot run`,
@@ -74,6 +74,8 @@ class Figures:
     p50_s: float
     p99_s: float
     max_s: float
+    cpu_ms_per_report: float
+    """This process's CPU time (every thread: the bot, its database threads and the stand-in) per report."""
 
 
 def report_lines(plan: Plan, officers: Sequence[Person]) -> list[str]:
@@ -137,11 +139,13 @@ async def burst(
                 standin.send_text(officer.telegram_id, line)
             await _answers_in(standin, WARM_UP)
             profiler = _start_profiler() if profile else None
+            cpu_started = time.process_time()
             update_ids = [
                 standin.send_text(officer.telegram_id, line)
                 for officer, line in zip(officers, lines, strict=True)
             ]
             sent = await _answers_in(standin, len(officers), after=WARM_UP)
+            cpu_seconds = time.process_time() - cpu_started
             if profiler is not None and profile is not None:
                 _save_profile(profiler, profile)
     first_answer: dict[int, SentMessage] = {}
@@ -164,6 +168,7 @@ async def burst(
         p50_s=round(percentile(latencies, 0.50), 3),
         p99_s=round(percentile(latencies, 0.99), 3),
         max_s=round(max(latencies), 3),
+        cpu_ms_per_report=round(cpu_seconds / len(officers) * 1000, 2),
     )
 
 
@@ -205,7 +210,7 @@ def _save_profile(profiler: Any, path: Path) -> None:
 def _row(figures: Figures) -> str:
     return (
         f"  {figures.bot:<10} {figures.per_second:>9.1f} {figures.p50_s:>8.2f} {figures.p99_s:>8.2f}"
-        f" {figures.max_s:>8.2f} {figures.answered:>6}/{figures.reports}"
+        f" {figures.max_s:>8.2f} {figures.answered:>6}/{figures.reports} {figures.cpu_ms_per_report:>8.2f}"
     )
 
 
@@ -217,7 +222,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     lines = report_lines(plan, officers)
     history = None
     if args.history:
-        found = await ensure_history(first=date(2018, 1, 1), last=date(2021, 12, 31), officers=args.officers)
+        first = date(2022 - args.years, 1, 1)
+        found = await ensure_history(first=first, last=date(2021, 12, 31), officers=args.officers)
         print(describe(found))
         history = found.path
     else:
@@ -226,13 +232,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         f"ingest: {len(officers):,} officers each send one /report at the same moment; the bot long-polls"
         " the stand-in over HTTP on 127.0.0.1"
     )
-    print(f"  {'bot':<10} {'reports/s':>9} {'p50 s':>8} {'p99 s':>8} {'max s':>8} {'answered':>10}")
+    print(
+        f"  {'bot':<10} {'reports/s':>9} {'p50 s':>8} {'p99 s':>8} {'max s':>8} {'answered':>10}"
+        f" {'CPU ms/report':>13}"
+    )
     figures: dict[str, Any] = {
         "officers": len(officers),
-        "history": bool(history),
+        "history_years": args.years if history else 0,
         "switch_interval_s": sys.getswitchinterval(),
     }
-    modes = [True] if args.no_capacity else [True, False]
+    modes = [limited for limited in (True, False) if not (args.no_capacity and not limited)]
+    modes = [limited for limited in modes if not (args.no_production and limited)]
     with tempfile.TemporaryDirectory(prefix="fieldbot-ingest-") as folder:
         for limited in modes:
             if not limited:
@@ -271,8 +281,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--officers", type=int, default=BUREAU_STRENGTH)
-    parser.add_argument("--history", action="store_true", help="hold the four-year database")
+    parser.add_argument("--history", action="store_true", help="hold a database with years of reports")
+    parser.add_argument("--years", type=int, default=4, help="with --history: how many years, up to 2021")
     parser.add_argument("--no-capacity", action="store_true", help="only the production (rate-limited) runs")
+    parser.add_argument("--no-production", action="store_true", help="only the capacity runs")
     parser.add_argument("--profile", action="store_true", help="profile the field bot's capacity run")
     parser.add_argument(
         "--switch-interval",

@@ -30,7 +30,7 @@ async def _load_member(update: Update, context: BotContext) -> Member | None:
     user = update.effective_user
     assert user is not None
     repos = context.repos
-    member = await repos.users.get(telegram_id=user.id)
+    member = await repos.users.member(telegram_id=user.id)
     if member is None and user.id in context.services.settings.admin_ids:
         member = await repos.users.ensure_admin(
             telegram_id=user.id,

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
-import io
+import asyncio
+from collections.abc import Awaitable
+from typing import TypeVar
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import CommandHandler
 
 from bot.core.access import OtherUnitRefused, visible_scope
 from bot.core.arguments import parse_export_args
 from bot.core.domain import Role
-from bot.rendering.export import workbook_bytes, write_csv
+from bot.rendering.export import csv_bytes, workbook_bytes
 from handlers import views
 from handlers.context import AnyHandler, BotContext
 from handlers.filters import PRIVATE
 from handlers.roles import only
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+PREPARING_AFTER = 1.0
+"""Seconds an export may take before the user is told that the file is being prepared."""
+
+_T = TypeVar("_T")
+
+
+async def _telling_if_slow(message: Message, context: BotContext, work: Awaitable[_T]) -> _T:
+    """Await the export; past PREPARING_AFTER, show "uploading a document" and say it is on its way."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=PREPARING_AFTER)
+    if not done:
+        await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_DOCUMENT)
+        await message.reply_text(context.t("exporting.preparing"))
+    return await task
 
 
 @only(Role.CHIEF, Role.ADMIN, refusal="export.refused")
@@ -44,14 +60,13 @@ async def export(update: Update, context: BotContext) -> None:
             context.t("export.chief_own_unit", unit=views.unit_name(context, refused.own_unit))
         )
         return
-    await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_DOCUMENT)
     db = context.repos.db
     if request.file_format == "csv":
-        buffer = io.StringIO(newline="")
-        rows = await write_csv(db, buffer, year=request.year, unit_code=unit_code)
-        data = buffer.getvalue().encode("utf-8-sig")
+        data, rows = await _telling_if_slow(
+            message, context, csv_bytes(db, year=request.year, unit_code=unit_code)
+        )
     else:
-        data, rows = await workbook_bytes(
+        workbook = workbook_bytes(
             db,
             plan=plan,
             catalog=context.services.catalog,
@@ -60,6 +75,7 @@ async def export(update: Update, context: BotContext) -> None:
             tz=context.services.settings.tz,
             unit_code=unit_code,
         )
+        data, rows = await _telling_if_slow(message, context, workbook)
     if len(data) > MAX_UPLOAD_BYTES:
         await message.reply_text(context.t("export.too_large"))
         return

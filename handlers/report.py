@@ -52,7 +52,7 @@ async def save(context: BotContext, update: Update, request: ReportRequest, key:
     """Append the report (once per idempotency key) and return the confirmation text."""
     member = context.member
     message = update.effective_message
-    stored, _ = await context.repos.reports.add(
+    saved = await context.repos.reports.add_counting(
         report=NewReport(
             officer_id=member.telegram_id,
             unit_code=member.unit_code,
@@ -67,11 +67,7 @@ async def save(context: BotContext, update: Update, request: ReportRequest, key:
         ),
         now=context.services.clock.now(),
     )
-    year = stored.report_date.year
-    totals = await context.repos.reports.officer_totals(
-        officer_id=member.telegram_id, start=date(year, 1, 1), end=date(year, 12, 31)
-    )
-    return views.report_saved(context, stored, request.indicator, totals.get(request.indicator.id, 0))
+    return views.report_saved(context, saved.report, request.indicator, saved.year_total)
 
 
 async def one_line(update: Update, context: BotContext) -> None:

@@ -44,8 +44,8 @@ async def officers(update: Update, context: BotContext) -> None:
     if len(args) > 1 or (unit_code is not None and context.services.plan.unit(unit_code) is None):
         await message.reply_text(context.t("staff.usage_officers", units=staff_views.unit_codes(context)))
         return
-    people = await context.repos.users.list_with_activity(unit_code=unit_code)
-    text, markup = staff_views.officers_page(context, people, unit_code, 0)
+    total, shown, people = await context.repos.users.activity_page(number=0, unit_code=unit_code)
+    text, markup = staff_views.officers_page(context, total, shown, people, unit_code)
     await message.reply_text(text, reply_markup=markup)
 
 
@@ -59,8 +59,8 @@ async def officers_page(update: Update, context: BotContext) -> None:
     if data.unit is not None and context.services.plan.unit(data.unit) is None:
         await refuse(update, context)
         return
-    people = await context.repos.users.list_with_activity(unit_code=data.unit)
-    text, markup = staff_views.officers_page(context, people, data.unit, data.page)
+    total, shown, people = await context.repos.users.activity_page(number=data.page, unit_code=data.unit)
+    text, markup = staff_views.officers_page(context, total, shown, people, data.unit)
     await query.answer()
     await query.edit_message_text(text, reply_markup=markup)
 

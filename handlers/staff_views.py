@@ -7,7 +7,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks as cb
-from bot.core.people import Change, Page, page
+from bot.core.people import Change, Page
 from bot.core.records import Invitation, Member, MemberActivity, MemberChange
 from handlers import views
 from handlers.context import BotContext
@@ -48,18 +48,15 @@ def _member_line(context: BotContext, activity: MemberActivity, show_unit: bool)
 
 
 def officers_page(
-    context: BotContext, people: list[MemberActivity], unit_code: str | None, number: int
+    context: BotContext, total: int, shown: Page, people: list[MemberActivity], unit_code: str | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of registered users, with previous/next buttons when there are more."""
+    """One page of registered users (of `total`), with previous/next buttons when there are more."""
     scope = scope_name(context, unit_code)
     if not people:
         return context.t("staff.officers_empty", scope=scope), None
-    shown: Page = page(len(people), number)
-    lines = [
-        _member_line(context, activity, unit_code is None) for activity in people[shown.start : shown.stop]
-    ]
+    lines = [_member_line(context, activity, unit_code is None) for activity in people]
     head = context.t(
-        "staff.officers_head", scope=scope, total=len(people), page=shown.number + 1, pages=shown.count
+        "staff.officers_head", scope=scope, total=total, page=shown.number + 1, pages=shown.count
     )
     return head + "\n" + "\n".join(lines), _paging(context, unit_code, shown)
 

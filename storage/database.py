@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager, closing, contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
@@ -15,16 +20,19 @@ from storage.handling import stamp
 
 log = logging.getLogger(__name__)
 
+_BUSY_TIMEOUT = "PRAGMA busy_timeout=10000"
 _PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=10000",
+    _BUSY_TIMEOUT,
     "PRAGMA secure_delete=ON",  # deleted and overwritten bytes are zeroed, not left in free space
 )
 
 ZEROED_SINCE = 6
 """The schema version from which freed bytes are zeroed; an older file is rebuilt once."""
+
+T = TypeVar("T")
 
 StorageError = aiosqlite.Error
 """What a failed database operation raises (sqlite3.Error); callers outside storage catch this."""
@@ -45,7 +53,8 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 
 class Database:
-    """One writer connection (serialised, `BEGIN IMMEDIATE`) and one reader connection."""
+    """One writer connection (serialised, `BEGIN IMMEDIATE`), one reader connection for the short
+    reads people wait for, and a connection of its own for each long read."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -53,6 +62,9 @@ class Database:
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
+        self.users_generation = 0
+        """Moves on after every write transaction that updated or deleted a user (for caches of users)."""
+        self._users_touched = False
 
     async def open(self) -> None:
         """Create the file if needed, set pragmas and apply pending migrations."""
@@ -60,7 +72,21 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._connect()
         await self._migrate(self._writer)
+        await self._watch_users(self._writer)
         self._reader = await self._connect()
+
+    async def _watch_users(self, connection: aiosqlite.Connection) -> None:
+        """Note every UPDATE or DELETE of users made through the writer, whichever code makes it."""
+
+        def touched() -> None:
+            self._users_touched = True
+
+        await connection.create_function("users_touched", 0, touched)
+        for event in ("UPDATE", "DELETE"):
+            await connection.execute(
+                f"CREATE TEMP TRIGGER users_touched_on_{event.lower()} AFTER {event} ON users"
+                " BEGIN SELECT users_touched(); END"
+            )
 
     async def _connect(self) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(self.path, isolation_level=None)
@@ -121,8 +147,16 @@ class Database:
                 await stamp(connection)
             except BaseException:
                 await asyncio.shield(connection.execute("ROLLBACK"))
+                self._users_written()
                 raise
             await asyncio.shield(connection.execute("COMMIT"))
+            self._users_written()
+
+    def _users_written(self) -> None:
+        """After a transaction ended: if it touched users, move the users' generation on."""
+        if self._users_touched:
+            self._users_touched = False
+            self.users_generation += 1
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -136,6 +170,97 @@ class Database:
                 yield connection
             finally:
                 await asyncio.shield(connection.execute("COMMIT"))
+
+    @asynccontextmanager
+    async def single_read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run one statement on the shared reader, without BEGIN and COMMIT around it.
+
+        A single SELECT is its own consistent snapshot; the transaction would only add two
+        round trips to the connection's thread. Several statements that must agree use `read`.
+        """
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        async with self._read_lock:
+            yield self._reader
+
+    @asynccontextmanager
+    async def long_read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run a long read (/annual, a year's listing) as one snapshot on a connection of its own.
+
+        The shared reader that access checks and reports use is never held by it: each long read
+        opens a read-only connection (in a thread of its own) and closes it at the end.
+        """
+        connection = await aiosqlite.connect(_read_only_uri(self.path), uri=True, isolation_level=None)
+        try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute(_BUSY_TIMEOUT)
+            await connection.execute("BEGIN")
+            yield connection
+        finally:
+            await asyncio.shield(connection.close())
+
+    async def long_read_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` in a worker thread on a read-only connection of its own, as one snapshot.
+
+        For long reads consumed by blocking code (an export streamed into a file writer): the
+        rows never cross to the event loop, and no other read waits for this one.
+        """
+        return await asyncio.to_thread(_in_snapshot, self.path, work)
+
+    async def long_read_in_process(self, work: Callable[..., T], *args: object) -> T:
+        """Run `work(connection, *args)` in a process of its own on a read-only snapshot; return its result.
+
+        For the longest reads (a year's export): not even Python's interpreter lock is shared with
+        the bot, so officers' updates go on at full speed meanwhile. `work` must be a module-level
+        function and its arguments and result picklable; the process is started for this read
+        (spawned, importing only what `work` needs), runs at a lower priority than the bot, and
+        ends with the read.
+        """
+        pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_yield_cpu,
+        )
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(pool, _in_snapshot_with, self.path, work, args)
+        finally:
+            pool.shutdown(wait=False)
+
+
+def _read_only_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+@contextmanager
+def read_only_snapshot(path: Path) -> Iterator[sqlite3.Connection]:
+    """A blocking read-only connection to the database file, inside one read transaction."""
+    with closing(sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None)) as connection:
+        connection.execute(_BUSY_TIMEOUT)
+        connection.execute("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.execute("COMMIT")
+
+
+def _in_snapshot(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    with read_only_snapshot(path) as connection:
+        return work(connection)
+
+
+LONG_READ_NICENESS = 10
+"""How much a long read's process gives way to the bot on a busy CPU (os.nice)."""
+
+
+def _yield_cpu() -> None:
+    """Let the bot's process have the CPU first: a long read may take a little longer instead."""
+    os.nice(LONG_READ_NICENESS)
+
+
+def _in_snapshot_with(path: Path, work: Callable[..., T], args: tuple[object, ...]) -> T:
+    with read_only_snapshot(path) as connection:
+        return work(connection, *args)
 
 
 class Repository:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import aiosqlite
 
@@ -67,7 +70,30 @@ def described(report: NewReport) -> dict[str, object]:
 
 
 async def _fetch_by_key(connection: aiosqlite.Connection, key: str) -> Report | None:
-    return await rows.one(connection, _SELECT + " WHERE r.idempotency_key = ?", (key,), _report_from_row)
+    found = await connection.execute_fetchall(_SELECT + " WHERE r.idempotency_key = ?", (key,))
+    return _report_from_row(next(iter(found))) if found else None
+
+
+_APPEND = (
+    INSERT + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, officer_id, unit_code, indicator,"
+    " report_date, count, note, received_at, chat_id, message_id, update_id, NULL AS voided_at"
+)
+"""Appends a report unless its idempotency key is stored, returning the new report (no row if not)."""
+
+_YEAR_TOTAL = (
+    "SELECT COALESCE(SUM(r.count), 0) FROM reports r WHERE r.officer_id = ? AND r.indicator = ?"
+    " AND r.report_date BETWEEN ? AND ?"
+    " AND NOT EXISTS (SELECT 1 FROM report_voids v WHERE v.report_id = r.id)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What appending a report did: the stored report, whether it is new, and the officer's year total."""
+
+    report: Report
+    created: bool
+    year_total: int
 
 
 class ReportRepo(Repository):
@@ -75,15 +101,27 @@ class ReportRepo(Repository):
 
     async def add(self, *, report: NewReport, now: datetime) -> tuple[Report, bool]:
         """Append a report unless one with the same idempotency key exists; say which."""
+        saved = await self.add_counting(report=report, now=now, count_year=False)
+        return saved.report, saved.created
+
+    async def add_counting(self, *, report: NewReport, now: datetime, count_year: bool = True) -> Saved:
+        """Append a report (once per idempotency key) and read the officer's total of its indicator
+        in its year, valid reports only, in the same transaction (0 when count_year is False)."""
         async with audit.write(self._db, at=now, actor_id=report.officer_id) as (connection, audited):
-            existing = await _fetch_by_key(connection, report.idempotency_key)
-            if existing is not None:
-                return existing, False
-            cursor = await connection.execute(INSERT, values(None, report, now))
-            await audited("report.add", f"report:{cursor.lastrowid}", new=described(report))
-            stored = await _fetch_by_key(connection, report.idempotency_key)
-        assert stored is not None
-        return stored, True
+            appended = await connection.execute_fetchall(_APPEND, values(None, report, now))
+            stored = _report_from_row(next(iter(appended))) if appended else None
+            if stored is not None:
+                await audited("report.add", f"report:{stored.id}", new=described(report))
+            else:
+                stored = await _fetch_by_key(connection, report.idempotency_key)
+            assert stored is not None
+            total = 0
+            if count_year:
+                year = stored.report_date.year
+                params = (stored.officer_id, stored.indicator, f"{year:04d}-01-01", f"{year:04d}-12-31")
+                found = await connection.execute_fetchall(_YEAR_TOTAL, params)
+                total = int(next(iter(found))[0])
+        return Saved(stored, bool(appended), total)
 
     async def void(self, *, report_id: int, voided_by: int, reason: str, now: datetime) -> bool:
         """Void a report once; return False if it was already void."""
@@ -168,36 +206,69 @@ class ReportRepo(Repository):
     async def export_rows(
         self, *, year: int | None = None, unit_code: str | None = None
     ) -> AsyncIterator[ExportRow]:
-        """Yield every report (of one unit, if given), void ones included, for the export, oldest first."""
-        query = (
-            "SELECT r.id, r.report_date, r.unit_code, r.officer_id, COALESCE(u.full_name, '') AS name,"
-            f" r.indicator, r.count, COALESCE({_NOTE}, '') AS note, r.received_at, v.voided_at"
-            " FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
-            + _REDACTIONS
-            + " LEFT JOIN users u ON u.telegram_id = r.officer_id"
-        )
-        conditions: list[str] = []
-        params: tuple[object, ...] = ()
-        if year is not None:
-            conditions.append("r.report_date BETWEEN ? AND ?")
-            params = (f"{year:04d}-01-01", f"{year:04d}-12-31")
-        if unit_code is not None:
-            conditions.append("r.unit_code = ?")
-            params = (*params, unit_code)
-        if conditions:
-            query += " WHERE " + " AND ".join(conditions)
-        async with self._db.read() as connection:
-            async with connection.execute(query + " ORDER BY r.id", params) as cursor:
-                async for row in cursor:
-                    yield ExportRow(
-                        report_id=row["id"],
-                        report_date=date.fromisoformat(row["report_date"]),
-                        unit=row["unit_code"],
-                        officer_telegram_id=row["officer_id"],
-                        officer_name=row["name"],
-                        indicator=row["indicator"],
-                        count=row["count"],
-                        note=row["note"],
-                        received_at=datetime.fromisoformat(row["received_at"]),
-                        voided_at=datetime.fromisoformat(row["voided_at"]) if row["voided_at"] else None,
-                    )
+        """Yield every report (of one unit, if given), void ones included, for the export, oldest first.
+
+        Reads through the shared reader: for small listings. A year's export reads with
+        `export_rows` on a long read's own connection instead.
+        """
+        query, params = _export_query(year, unit_code)
+        async with self._db.read() as connection, connection.execute(query, params) as cursor:
+            async for row in cursor:
+                yield _export_row(row)
+
+
+_EXPORT_COLUMNS = (
+    "r.id, r.report_date, r.unit_code, r.officer_id, COALESCE(u.full_name, '') AS name, r.indicator,"
+    f" r.count, COALESCE({_NOTE}, '') AS note, r.received_at, v.voided_at"
+)
+"""What the export shows of a report; the note is read here and nowhere else, redacted ones as the marker."""
+
+
+def _export_query(year: int | None, unit_code: str | None) -> tuple[str, tuple[object, ...]]:
+    """The one query of an export: every report of the year (and unit), with its void and author."""
+    query = (
+        f"SELECT {_EXPORT_COLUMNS} FROM reports r LEFT JOIN report_voids v ON v.report_id = r.id"
+        + _REDACTIONS
+        + " LEFT JOIN users u ON u.telegram_id = r.officer_id"
+    )
+    conditions: list[str] = []
+    params: tuple[object, ...] = ()
+    if year is not None:
+        conditions.append("r.report_date BETWEEN ? AND ?")
+        params = (f"{year:04d}-01-01", f"{year:04d}-12-31")
+    if unit_code is not None:
+        conditions.append("r.unit_code = ?")
+        params = (*params, unit_code)
+    if conditions:
+        query += " WHERE " + " AND ".join(conditions)
+    return query + " ORDER BY r.id", params
+
+
+def _export_row(row: Sequence[Any]) -> ExportRow:
+    """An export row from the columns of `_EXPORT_COLUMNS`, which are ExportRow's fields in order."""
+    voided_at = row[9]
+    return ExportRow(
+        row[0],
+        date.fromisoformat(row[1]),
+        row[2],  # unit
+        row[3],  # officer's Telegram id
+        row[4],  # officer's name
+        row[5],  # indicator
+        row[6],  # count
+        row[7],  # note
+        datetime.fromisoformat(row[8]),
+        datetime.fromisoformat(voided_at) if voided_at else None,
+    )
+
+
+def export_rows(
+    connection: sqlite3.Connection, *, year: int | None = None, unit_code: str | None = None
+) -> Iterator[ExportRow]:
+    """Every report (of one unit, if given), void ones included, oldest first, on a long read's connection.
+
+    Blocking: for `Database.long_read_in_thread`, so that a year of rows streams into the file
+    writer without crossing to the event loop.
+    """
+    query, params = _export_query(year, unit_code)
+    for row in connection.execute(query, params):
+        yield _export_row(row)

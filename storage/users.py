@@ -1,18 +1,25 @@
-"""Registered users: lookups, admins from settings, language choice."""
+"""Registered users: lookups, admins from settings, language choice.
+
+The access gate reads the member behind every update through `UserRepo.member`, which keeps
+members in a cache of the database's (`MemberCache`). A temporary trigger on the writer
+connection notes every UPDATE or DELETE of users, whatever code makes it, and the database's
+`users_generation` moves on when that transaction ends: the cache is then dropped whole.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from weakref import WeakKeyDictionary
 
 import aiosqlite
 
 from bot.core.domain import Language, Role
-from bot.core.people import Change, Membership, removes_last_admin
+from bot.core.people import Change, Membership, Page, page, removes_last_admin
 from bot.core.records import Member, MemberActivity, MemberChange
 from storage import audit, rows
-from storage.database import Repository
+from storage.database import Database, Repository
 from storage.subscriptions import end_lapsed
 
 _COLUMNS = "telegram_id, full_name, username, unit_code, role, language, active, registered_at"
@@ -69,13 +76,53 @@ async def fetch_member(connection: aiosqlite.Connection, telegram_id: int) -> Me
     return await rows.one(connection, query, (telegram_id,), member_from_row)
 
 
+class MemberCache:
+    """Members by Telegram id, as read at one `users_generation` of the database."""
+
+    def __init__(self, generation: int) -> None:
+        self.members: dict[int, Member] = {}
+        self.generation = generation
+        self.loaded = False
+
+
+_caches: WeakKeyDictionary[Database, MemberCache] = WeakKeyDictionary()
+
+
+def member_cache(db: Database) -> MemberCache:
+    """The member cache of this database at its current users' generation (a new one after a change)."""
+    cache = _caches.get(db)
+    if cache is None or cache.generation != db.users_generation:
+        cache = _caches[db] = MemberCache(db.users_generation)
+    return cache
+
+
 class UserRepo(Repository):
     """Reads and writes the users table."""
 
     async def get(self, *, telegram_id: int) -> Member | None:
         """Return the member with this Telegram id, active or not."""
-        async with self._db.read() as connection:
+        async with self._db.single_read() as connection:
             return await fetch_member(connection, telegram_id)
+
+    async def member(self, *, telegram_id: int) -> Member | None:
+        """The member for the access gate: from the cache, or read (and cached) when not there.
+
+        The first lookup caches every registered user in one read; someone not cached (an
+        outsider, or a user registered since) is always read again.
+        """
+        cache = member_cache(self._db)
+        if not cache.loaded:
+            everyone = await self.list_unit()
+            if cache.generation == self._db.users_generation:  # no change of users meanwhile
+                cache.members.update((member.telegram_id, member) for member in everyone)
+                cache.loaded = True
+        cached = cache.members.get(telegram_id)
+        if cached is not None:
+            return cached
+        found = await self.get(telegram_id=telegram_id)
+        if found is not None and cache.generation == self._db.users_generation:
+            cache.members[telegram_id] = found
+        return found
 
     async def list_unit(self, *, unit_code: str | None = None) -> list[Member]:
         """Return members of one unit (or all), ordered by unit and name."""
@@ -111,26 +158,37 @@ class UserRepo(Repository):
             )
             await audited("user.language", str(telegram_id), old=before.language, new=language.value)
 
-    async def list_with_activity(self, *, unit_code: str | None = None) -> list[MemberActivity]:
-        """Members of one unit (or all), with the date of their latest valid report."""
-        query, params = _of_unit(
-            f"SELECT {PREFIXED_COLUMNS}, (SELECT MAX(r.report_date) FROM reports r"
-            " LEFT JOIN report_voids v ON v.report_id = r.id"
-            " WHERE r.officer_id = u.telegram_id AND v.report_id IS NULL) AS last_report FROM users u",
+    async def activity_page(
+        self, *, number: int, unit_code: str | None = None
+    ) -> tuple[int, Page, list[MemberActivity]]:
+        """One page of members of one unit (or all), by unit and name, with their latest valid report's date.
+
+        Returns how many there are, the page shown and its members. Counted, paged and dated in
+        SQL: the date comes from the officers' daily roll-up.
+        """
+        count, params = _of_unit("SELECT COUNT(*) FROM users u", "u.unit_code", unit_code)
+        query, _ = _of_unit(
+            f"SELECT {PREFIXED_COLUMNS}, (SELECT MAX(d.report_date) FROM officer_days d"
+            " WHERE d.officer_id = u.telegram_id AND d.reports > 0) AS last_report FROM users u",
             "u.unit_code",
             unit_code,
         )
         async with self._db.read() as connection:
-            async with connection.execute(
-                query + " ORDER BY u.unit_code, u.full_name, u.telegram_id", params
-            ) as cursor:
-                return [
-                    MemberActivity(
-                        member=member_from_row(row),
-                        last_report=date.fromisoformat(row["last_report"]) if row["last_report"] else None,
-                    )
-                    async for row in cursor
-                ]
+            found = await connection.execute_fetchall(count, params)
+            total = int(next(iter(found))[0])
+            shown = page(total, number)
+            rows_ = await connection.execute_fetchall(
+                query + " ORDER BY u.unit_code, u.full_name, u.telegram_id LIMIT ? OFFSET ?",
+                (*params, shown.stop - shown.start, shown.start),
+            )
+        people = [
+            MemberActivity(
+                member=member_from_row(row),
+                last_report=date.fromisoformat(row["last_report"]) if row["last_report"] else None,
+            )
+            for row in rows_
+        ]
+        return total, shown, people
 
     async def change_role(
         self, *, telegram_id: int, role: Role, actor_id: int, now: datetime

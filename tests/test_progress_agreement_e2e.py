@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+import handlers.export
 from bot.core.clock import SettableClock
 from bot.core.numbers import number
 from bot.demo.sandbox.standin import BotApiStandIn
@@ -79,6 +80,12 @@ def allocated_plan(folder: Path) -> Path:
     path = folder / "plan.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def files_without_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """/export answers with the file itself here ("preparing…" is tested in test_export_cells_e2e)."""
+    monkeypatch.setattr(handlers.export, "PREPARING_AFTER", 60)
 
 
 @pytest.fixture

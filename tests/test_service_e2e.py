@@ -88,15 +88,22 @@ async def test_status_shows_the_bots_own_state_to_admins_only(harness: Harness) 
     assert refused == "此指令僅限管理員使用。"
 
 
-
 async def test_admins_help_lists_targets_and_status_and_officers_help_does_not(harness: Harness) -> None:
     await harness.register(OFFICER, "p1", "officer")
     admin_help = (await harness.say(ADMIN_ID, "/help")).plain_text or ""
-    for command in ("/status", "/target 指標 數值", "/target carry", "/targets", "/allocate", "/audit [種類|編號]"):
+    for command in (
+        "/status",
+        "/target 指標 數值",
+        "/target carry",
+        "/targets",
+        "/allocate",
+        "/audit [種類|編號]",
+    ):
         assert command in admin_help, command
     officer_help = (await harness.say(OFFICER, "/help")).plain_text or ""
     assert "/report" in officer_help
     assert not any(command in officer_help for command in ("/status", "/target", "/allocate", "/audit"))
+
 
 def _monitor(harness: Harness) -> AlertMonitor:
     assert harness.app is not None

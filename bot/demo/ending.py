@@ -126,8 +126,9 @@ async def close_the_weeks(
     chart.write_bytes(photos[0])
     clock.set(datetime.combine(monday, ADMIN_TIME, tzinfo=tz))
     progress = await _ask(standin, admin, "/progress")
-    # one unit's workbook: the whole bureau's year (about 100,000 rows) takes openpyxl about 30 s
     exported = await _ask(standin, admin, f"/export {last_day.year} xlsx {unit_code}")
+    if exported.document is None:  # "preparing…" comes first when the export takes over a second
+        exported = await standin.next_message(admin, timeout=REPLY_TIMEOUT)
     if exported.document is None:
         raise SimulationError(f"/export gave no document: {exported.plain_text!r}")
     workbook = folder / WORKBOOK_NAME

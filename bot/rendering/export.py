@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
-from collections.abc import Sequence
+import io
+import sqlite3
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -15,11 +16,12 @@ from bot.core.plan import Plan
 from bot.core.progress_data import ProgressData
 from bot.core.records import ExportRow
 from bot.core.standing import Standing
+from bot.rendering.formula_guard import neutralise
 from bot.rendering.i18n import Catalog
 from storage.database import Database
 from storage.figures import FigureRepo
 from storage.progress import ProgressRepo
-from storage.reports import ReportRepo
+from storage.reports import export_rows
 
 CSV_HEADER = (
     "report_id",
@@ -35,30 +37,41 @@ CSV_HEADER = (
 )
 
 
-async def write_csv(
-    db: Database, out: TextIO, *, year: int | None = None, unit_code: str | None = None
-) -> int:
-    """Write the CSV (caller opens `out` with encoding utf-8-sig); return the number of rows."""
+def csv_lines(out: TextIO, reports: Iterable[ExportRow]) -> int:
+    """Write the CSV's header and a line per report; return the number of reports."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     rows = 0
-    async for row in ReportRepo(db).export_rows(year=year, unit_code=unit_code):
+    for row in reports:
         writer.writerow(
             (
                 row.report_id,
                 row.report_date.isoformat(),
                 row.unit,
                 row.officer_telegram_id,
-                row.officer_name,
+                neutralise(row.officer_name),
                 row.indicator,
                 row.count,
-                row.note,
+                neutralise(row.note),
                 row.received_at.isoformat(),
                 row.voided_at.isoformat() if row.voided_at else "",
             )
         )
         rows += 1
     return rows
+
+
+async def write_csv(
+    db: Database, out: TextIO, *, year: int | None = None, unit_code: str | None = None
+) -> int:
+    """Write the CSV (caller opens `out` with encoding utf-8-sig); return the number of rows.
+
+    The rows stream from a long read of its own in a worker thread: the bot's other reads
+    never wait for an export.
+    """
+    return await db.long_read_in_thread(
+        lambda connection: csv_lines(out, export_rows(connection, year=year, unit_code=unit_code))
+    )
 
 
 async def export_csv_file(database_path: Path, out_path: Path | None, *, year: int | None) -> int:
@@ -78,6 +91,20 @@ async def export_csv_file(database_path: Path, out_path: Path | None, *, year: i
         await db.close()
 
 
+async def csv_bytes(db: Database, *, year: int | None, unit_code: str | None = None) -> tuple[bytes, int]:
+    """The CSV (UTF-8 with a BOM) and its report count, written in a process of its own."""
+    return await db.long_read_in_process(csv_from, year, unit_code)
+
+
+def csv_from(connection: sqlite3.Connection, year: int | None, unit_code: str | None) -> tuple[bytes, int]:
+    """The CSV's bytes and report count, from a long read's connection (blocking)."""
+    raw = io.BytesIO()
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        rows = csv_lines(text, export_rows(connection, year=year, unit_code=unit_code))
+        text.flush()
+        return raw.getvalue(), rows
+
+
 async def workbook_bytes(
     db: Database,
     *,
@@ -88,15 +115,35 @@ async def workbook_bytes(
     tz: ZoneInfo,
     unit_code: str | None = None,
 ) -> tuple[bytes, int]:
-    """The .xlsx for a year (one unit's, or the whole bureau's with every unit) and its report count."""
-    reports = [row async for row in ReportRepo(db).export_rows(year=year, unit_code=unit_code)]
+    """The .xlsx for a year (one unit's, or the whole bureau's with every unit) and its report count.
+
+    The progress comes from the roll-ups (a few short reads); the reports stream from a long
+    read of their own into the writer, in a process of its own.
+    """
     scopes: list[str | None] = [unit_code] if unit_code else [None, *plan.units_by_code]
     data = ProgressData(ProgressRepo(db), plan, tz, figures=FigureRepo(db))
     standings = await data.standings(unit_codes=scopes, year=year, today=today)
-    data_bytes = await asyncio.to_thread(
-        _build_workbook, reports=reports, progress=standings, plan=plan, catalog=catalog, year=year, tz=tz
+    return await db.long_read_in_process(workbook_from, year, unit_code, standings, plan, catalog, tz)
+
+
+def workbook_from(
+    connection: sqlite3.Connection,
+    year: int,
+    unit_code: str | None,
+    standings: list[Standing],
+    plan: Plan,
+    catalog: Catalog,
+    tz: ZoneInfo,
+) -> tuple[bytes, int]:
+    """The .xlsx's bytes and report count, from a long read's connection (blocking)."""
+    from bot.rendering.workbook import write_workbook  # loaded only when a workbook is asked for
+
+    buffer = io.BytesIO()
+    reports = export_rows(connection, year=year, unit_code=unit_code)
+    rows = write_workbook(
+        buffer, reports=reports, progress=standings, plan=plan, catalog=catalog, year=year, tz=tz
     )
-    return data_bytes, len(reports)
+    return buffer.getvalue(), rows
 
 
 async def export_xlsx_file(
@@ -125,18 +172,3 @@ async def export_xlsx_file(
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_bytes(data)
     return rows
-
-
-def _build_workbook(
-    *,
-    reports: Sequence[ExportRow],
-    progress: Sequence[Standing],
-    plan: Plan,
-    catalog: Catalog,
-    year: int,
-    tz: ZoneInfo,
-) -> bytes:
-    """Build the .xlsx; openpyxl is imported only when a workbook is asked for (start-up stays light)."""
-    from bot.rendering.workbook import build_workbook
-
-    return build_workbook(reports=reports, progress=progress, plan=plan, catalog=catalog, year=year, tz=tz)

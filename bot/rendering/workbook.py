@@ -1,32 +1,34 @@
 """The Excel export: a sheet of every report and a sheet of progress per unit and indicator.
 
 Headers and words come from the catalog (Chinese by default); numbers are number cells,
-dates and times are date cells in the bureau's time zone, the header row is frozen and
-columns are as wide as their contents. Written in openpyxl's write-only mode, so a year
-of reports of the whole bureau fits in memory.
+dates and times are date cells in the bureau's time zone, the header row is frozen and bold,
+and every text that a spreadsheet would run as a formula stays text (`formula_guard`).
+
+Written with rustpy-xlsxwriter (rust_xlsxwriter underneath): the reports stream from the
+database into the file row by row, so a year of the whole bureau takes about as long as the
+CSV and memory does not grow with the rows. Because the sheet is streamed, the reports'
+columns get their widths from what is known beforehand (headers, the plan's names, fixed
+widths for dates, names and notes); the progress sheet's columns are as wide as their contents.
 """
 
 from __future__ import annotations
 
-import io
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import rustpy_xlsxwriter as xlsx
 
 from bot.core.domain import NOTHING_TO_REPORT, Language
 from bot.core.numbers import number
 from bot.core.plan import Measure, Plan, roc_year
 from bot.core.records import ExportRow
 from bot.core.standing import Basis, Row, Standing
+from bot.rendering.formula_guard import neutralise
 from bot.rendering.i18n import Catalog
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -83,6 +85,8 @@ _FORMATS = {
     "share": PERCENT_FORMAT,
 }
 _FIXED_WIDTHS = {DATE_FORMAT: 12, DATETIME_FORMAT: 20}
+_STREAMED_WIDTHS = {"report_id": 10, "officer_id": 14, "officer_name": 16, "count": 8, "note": 40}
+"""Widths of the reports' columns whose contents are not known before the rows stream."""
 
 Cell = str | int | Decimal | date | datetime | None
 
@@ -104,37 +108,70 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _local(instant: datetime | None, tz: ZoneInfo) -> datetime | None:
-    """A naive local time for Excel, which has no time zones."""
-    return None if instant is None else instant.astimezone(tz).replace(tzinfo=None)
-
-
 def _rounded(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(DECIMAL_PLACES)
 
 
-def report_cells(row: ExportRow, plan: Plan, words: Words, tz: ZoneInfo) -> tuple[Cell, ...]:
-    """One report as a row of cells, in REPORT_COLUMNS order."""
-    unit = plan.unit(row.unit)
-    if row.indicator == NOTHING_TO_REPORT:
-        indicator_name = words("nothing")
-    else:
-        indicator = next((i for i in plan.indicators if i.id == row.indicator), None)
-        indicator_name = indicator.name.get(words.language.value) if indicator else row.indicator
-    return (
-        row.report_id,
-        row.report_date,
-        unit.name.get(words.language.value) if unit else row.unit,
-        row.unit,
-        row.officer_telegram_id,
-        row.officer_name,
-        indicator_name,
-        row.indicator,
-        row.count,
-        row.note or None,
-        _local(row.received_at, tz),
-        _local(row.voided_at, tz),
-    )
+@dataclass(frozen=True)
+class _Names:
+    """The plan's unit and indicator names in one language, looked up once per workbook."""
+
+    units: dict[str, str]
+    indicators: dict[str, str]
+
+    @classmethod
+    def of(cls, plan: Plan, words: Words) -> _Names:
+        lang = words.language.value
+        indicators = {i.id: i.name.get(lang) for i in plan.indicators}
+        indicators[NOTHING_TO_REPORT] = words("nothing")
+        return cls({code: unit.name.get(lang) for code, unit in plan.units_by_code.items()}, indicators)
+
+    def sample_rows(self) -> list[tuple[Cell, ...]]:
+        """Report rows holding only the names and codes, to size the columns before the rows stream."""
+        blank: tuple[Cell, ...] = (None,) * len(REPORT_COLUMNS)
+        units = [(*blank[:2], name, code, *blank[4:]) for code, name in self.units.items()]
+        indicators = [(*blank[:6], name, code, *blank[8:]) for code, name in self.indicators.items()]
+        return units + indicators
+
+
+def _report_records(
+    reports: Iterable[ExportRow], names: _Names, tz: ZoneInfo, headers: Sequence[str]
+) -> Iterator[dict[str, object]]:
+    """Each report as the writer takes it: a dict of its cells keyed by header, in REPORT_COLUMNS order.
+
+    The one loop a year of reports goes through, so it is written flat: no call per cell.
+    """
+    (
+        report_id,
+        report_date,
+        unit,
+        unit_code,
+        officer_id,
+        officer_name,
+        indicator,
+        indicator_code,
+        count,
+        note,
+        received_at,
+        voided_at,
+    ) = headers
+    units, indicators = names.units, names.indicators
+    for row in reports:
+        voided = row.voided_at
+        yield {
+            report_id: row.report_id,
+            report_date: row.report_date,
+            unit: units.get(row.unit, row.unit),
+            unit_code: row.unit,
+            officer_id: row.officer_telegram_id,
+            officer_name: neutralise(row.officer_name),
+            indicator: indicators.get(row.indicator, row.indicator),
+            indicator_code: row.indicator,
+            count: row.count,
+            note: neutralise(row.note) or None,
+            received_at: row.received_at.astimezone(tz).replace(tzinfo=None),
+            voided_at: None if voided is None else voided.astimezone(tz).replace(tzinfo=None),
+        }
 
 
 def _text(value: Decimal | None) -> str:
@@ -215,89 +252,114 @@ def progress_cells(
     )
 
 
-def _widths(headers: Sequence[str], rows: Sequence[Sequence[Cell]], columns: Sequence[str]) -> list[int]:
+def _widths(headers: Sequence[str], rows: Iterable[Sequence[Cell]], columns: Sequence[str]) -> list[float]:
+    """Each column as wide as its header and its widest value (dates fixed), within limits."""
     widths = [display_width(header) + 2 for header in headers]
     for index, column in enumerate(columns):
-        fixed = _FIXED_WIDTHS.get(_FORMATS.get(column, ""))
+        fixed = _FIXED_WIDTHS.get(_FORMATS.get(column, "")) or _STREAMED_WIDTHS.get(column)
         if fixed is not None:
             widths[index] = max(widths[index], fixed)
-            continue
-        distinct = {str(row[index]) for row in rows if row[index] is not None}
-        widths[index] = max([widths[index], *(display_width(text) + 2 for text in distinct)])
-    return [min(max(width, MIN_WIDTH), MAX_WIDTH) for width in widths]
+    for row in rows:
+        for index, value in enumerate(row):
+            if value is not None and index < len(widths) and columns[index] not in _STREAMED_WIDTHS:
+                widths[index] = max(widths[index], display_width(str(value)) + 2)
+    return [float(min(max(width, MIN_WIDTH), MAX_WIDTH)) for width in widths]
 
 
-def _excel_value(value: Cell) -> str | float | datetime | None:
-    """A cell value as openpyxl writes it: decimals as numbers, dates as midnight."""
+def _excel_value(value: Cell) -> str | int | float | date | None:
+    """A cell value as the writer takes it: decimals as numbers, text that would run as text."""
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime.combine(value, time())
+    if isinstance(value, str):
+        return neutralise(value)
     return value
 
 
-def _write_sheet(
-    sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[Cell]], columns: Sequence[str]
-) -> None:
-    """Widths, frozen header, bold header row, then the rows with number and date formats.
-
-    `sheet` is openpyxl's write-only sheet (its stubs lack the layout attributes it has).
-    """
-    for index, width in enumerate(_widths(headers, rows, columns), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        cell.alignment = Alignment(vertical="center")
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    formats = [_FORMATS.get(column) for column in columns]
+def _records(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[dict[str, object]]:
+    """Rows as the writer takes them: a dict per row, keyed by header."""
     for row in rows:
-        cells: list[Any] = []
-        for value, number_format in zip(row, formats, strict=True):
-            if number_format is None or value is None:
-                cells.append(_excel_value(value))
-                continue
-            cell = WriteOnlyCell(sheet, value=_excel_value(value))
-            cell.number_format = number_format
-            cells.append(cell)
-        sheet.append(cells)
-    if rows:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+        yield dict(zip(headers, row, strict=True))
 
 
-def build_workbook(
+def _header_if_empty(
+    headers: Sequence[str], records: Iterator[dict[str, object]]
+) -> Iterator[dict[str, object]]:
+    """The records; with none, one of empty cells, so that the sheet still has its header row."""
+    empty = True
+    for record in records:
+        empty = False
+        yield record
+    if empty:
+        yield dict.fromkeys(headers)
+
+
+def _formats(headers: Sequence[str], columns: Sequence[str]) -> dict[str, xlsx.Format]:
+    return {
+        header: xlsx.Format().set_num_format(_FORMATS[column])
+        for header, column in zip(headers, columns, strict=True)
+        if column in _FORMATS
+    }
+
+
+def write_workbook(
+    out: BinaryIO,
     *,
-    reports: Sequence[ExportRow],
+    reports: Iterable[ExportRow],
     progress: Sequence[Standing],
     plan: Plan,
     catalog: Catalog,
     year: int,
     tz: ZoneInfo,
     language: Language = Language.ZH,
-) -> bytes:
-    """The .xlsx file as bytes: sheet 1 every report, sheet 2 progress per unit and indicator."""
+) -> int:
+    """Write the .xlsx: sheet 1 every report (streamed), sheet 2 progress per unit and indicator.
+
+    Returns the number of reports written.
+    """
     words = Words(catalog, language)
-    book = Workbook(write_only=True)
-    report_sheet = book.create_sheet(words("sheet_reports"))
-    report_rows = [report_cells(row, plan, words, tz) for row in reports]
-    _write_sheet(report_sheet, [words(f"col_{c}") for c in REPORT_COLUMNS], report_rows, REPORT_COLUMNS)
-    progress_sheet = book.create_sheet(words("sheet_progress", roc=roc_year(year), year=year))
+    names = _Names.of(plan, words)
+    report_headers = [words(f"col_{c}") for c in REPORT_COLUMNS]
+    progress_headers = [words(f"col_{c}") for c in PROGRESS_COLUMNS]
 
     def pace(value: str) -> str:
         return catalog.plain(language, f"figure.pace_{value}")
 
-    progress_rows = [
+    progress_cells_ = [
         progress_cells(standing.unit_code, row, plan, words, pace)
         for standing in progress
         for row in standing.rows
     ]
-    _write_sheet(
-        progress_sheet, [words(f"col_{c}") for c in PROGRESS_COLUMNS], progress_rows, PROGRESS_COLUMNS
+    progress_rows = [tuple(_excel_value(cell) for cell in cells) for cells in progress_cells_]
+    written = 0
+
+    def counted() -> Iterator[ExportRow]:
+        nonlocal written
+        for row in reports:
+            written += 1
+            yield row
+
+    report_sheet = words("sheet_reports")
+    progress_sheet = words("sheet_progress", roc=roc_year(year), year=year)
+    xlsx.write_worksheets(
+        [
+            (
+                report_sheet,
+                _header_if_empty(report_headers, _report_records(counted(), names, tz, report_headers)),
+            ),
+            (progress_sheet, _header_if_empty(progress_headers, _records(progress_headers, progress_rows))),
+        ],
+        out,
+        freeze_panes={"general": {"row": 1, "col": 0}},
+        autofit=False,
+        column_widths={
+            report_sheet: _widths(report_headers, names.sample_rows(), REPORT_COLUMNS),
+            progress_sheet: _widths(progress_headers, progress_cells_, PROGRESS_COLUMNS),
+        },
+        column_formats={
+            report_sheet: _formats(report_headers, REPORT_COLUMNS),
+            progress_sheet: _formats(progress_headers, PROGRESS_COLUMNS),
+        },
+        header_format={"general": xlsx.Format().set_bold().set_align("vcenter")},
+        autofilter={report_sheet: True, progress_sheet: True},
     )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return written

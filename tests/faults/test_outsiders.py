@@ -96,7 +96,8 @@ class World:
             new_audit
         )
         assert {row[3] for row in new_audit} == {"access.refused"}, new_audit
-        assert {row[3] for row in self.before["audit"]} <= _ACTIONS  # delivery bookkeeping stays out of the audit trail
+        # delivery bookkeeping stays out of the audit trail
+        assert {row[3] for row in self.before["audit"]} <= _ACTIONS
 
 
 def check_answer(text: str | None) -> None:
