@@ -33,13 +33,11 @@ from bench.history_db import PLAN, ROOT, TZ, describe, ensure_history
 from bench.machine import describe as describe_machine
 from bench.machine import emit, print_machine
 from bot.core.plan import load_plan
-from bot.core.progress_data import ProgressData
 from bot.demo.simulation.bureau import BUREAU_STRENGTH
 from bot.rendering.i18n import Catalog
 from bot.rendering.workbook import write_workbook
+from bot.services import progress_over
 from storage.database import Database
-from storage.figures import FigureRepo
-from storage.progress import ProgressRepo
 from storage.reports import export_rows
 
 GOAL_RATIO = 1.5
@@ -77,7 +75,7 @@ async def _standings(database: Path) -> list[Any]:
     await db.open()
     try:
         plan = load_plan(PLAN)
-        data = ProgressData(ProgressRepo(db), plan, TZ, figures=FigureRepo(db))
+        data = progress_over(db, plan, TZ)
         scopes: list[str | None] = [None, *plan.units_by_code]
         return await data.standings(unit_codes=scopes, year=YEAR, today=date(YEAR, 12, 31))
     finally:

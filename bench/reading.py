@@ -30,13 +30,11 @@ from bench.machine import describe as describe_machine
 from bench.machine import emit, percentile, print_machine
 from bot.core.domain import Language
 from bot.core.plan import load_plan
-from bot.core.progress_data import ProgressData
 from bot.demo.simulation.bureau import BUREAU_STRENGTH
 from bot.rendering.i18n import Catalog
 from bot.rendering.progress_text import ProgressTexts
+from bot.services import progress_over
 from storage.database import Database
-from storage.figures import FigureRepo
-from storage.progress import ProgressRepo
 
 SEND_DAY = date(2021, 12, 20)
 LAST_YEAR = 2021
@@ -62,7 +60,7 @@ async def measure(history: HistoryFile, rounds: int) -> dict[str, float]:
     db = Database(history.path)
     await db.open()
     try:
-        data = ProgressData(ProgressRepo(db), plan, TZ, figures=FigureRepo(db))
+        data = progress_over(db, plan, TZ)
         scopes: list[str | None] = [None, *plan.units_by_code]
 
         async def digests() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from bot.core.clock import Clock
 from bot.core.outsiders import RefusalBudget
@@ -25,6 +26,15 @@ from storage.reports import ReportRepo
 from storage.subscriptions import SubscriptionRepo
 from storage.targets import TargetRepo
 from storage.users import UserRepo
+
+
+def progress_over(db: Database, plan: Plan, tz: tzinfo) -> ProgressData:
+    """Standings and digests over one open database, with the figures and targets admins entered.
+
+    The one wiring of progress: the bot, its exports, /annual and the command line all judge
+    through it, so an admin's /target counts everywhere at once.
+    """
+    return ProgressData(ProgressRepo(db), plan, tz, figures=FigureRepo(db), targets=TargetRepo(db))
 
 
 @dataclass
@@ -121,7 +131,4 @@ class Services:
 
     def progress(self) -> ProgressData:
         """Standings and digests over the open database, with the figures and targets admins entered."""
-        repos = self.repos
-        return ProgressData(
-            repos.progress, self.plan, self.settings.tz, figures=repos.figures, targets=repos.targets
-        )
+        return progress_over(self.repos.db, self.plan, self.settings.tz)

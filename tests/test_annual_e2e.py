@@ -280,7 +280,10 @@ async def test_english_sheet_for_an_english_speaking_admin(bureau: Harness) -> N
 async def test_the_cli_writes_the_same_workbook(
     bureau: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    amended = await bureau.say(ADMIN_ID, "/target prevention_talks 60 2020")  # the command line sees it too
+    assert "60" in (amended.plain_text or "")
     chat = workbook_of(await bureau.say(ADMIN_ID, "/annual 2020"))
+    assert table(chat, "全局")["prevention_talks"][TARGET] == 60
     monkeypatch.setenv("DATABASE_PATH", str(bureau.settings.database_path))
     monkeypatch.setenv("PLAN_PATH", str(bureau.settings.plan_path))
     out = tmp_path / "sheets" / "2020.xlsx"

@@ -7,13 +7,11 @@ from pathlib import Path
 
 from bot.core.domain import Language
 from bot.core.plan import Plan
-from bot.core.progress_data import ProgressData
 from bot.rendering.annual_sheet import AnnualSheet, annual_sheet
 from bot.rendering.i18n import Catalog
+from bot.services import progress_over
 from bot.settings import Settings
 from storage.database import Database
-from storage.figures import FigureRepo
-from storage.progress import ProgressRepo
 
 
 async def read_annual_sheet(
@@ -23,7 +21,7 @@ async def read_annual_sheet(
     db = Database(settings.database_path)
     await db.open()
     try:
-        data = ProgressData(ProgressRepo(db), plan, settings.tz, figures=FigureRepo(db))
+        data = progress_over(db, plan, settings.tz)
         return await annual_sheet(
             data, plan=plan, catalog=Catalog.load(), language=language, year=year, today=today
         )

@@ -6,14 +6,11 @@ from datetime import date
 
 from bot.core.domain import Language
 from bot.core.plan import Plan
-from bot.core.progress_data import ProgressData
 from bot.rendering.i18n import Catalog
 from bot.rendering.progress_text import ProgressTexts, to_plain
+from bot.services import progress_over
 from bot.settings import Settings
 from storage.database import Database
-from storage.figures import FigureRepo
-from storage.progress import ProgressRepo
-from storage.targets import TargetRepo
 
 
 async def digest_text(
@@ -23,9 +20,7 @@ async def digest_text(
     db = Database(settings.database_path)
     await db.open()
     try:
-        data = ProgressData(
-            ProgressRepo(db), plan, settings.tz, figures=FigureRepo(db), targets=TargetRepo(db)
-        )
+        data = progress_over(db, plan, settings.tz)
         digest = await data.digest(send_day=send_day, unit_code=unit_code)
     finally:
         await db.close()

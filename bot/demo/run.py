@@ -32,7 +32,6 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import SettableClock
 from bot.core.plan import Plan, load_plan
-from bot.core.progress_data import ProgressData
 from bot.core.standing import Standing
 from bot.demo.ending import Closing, close_the_weeks
 from bot.demo.sandbox.standin import BotApiStandIn
@@ -51,11 +50,9 @@ from bot.demo.simulation.driver import BureauDriver, Tally
 from bot.demo.simulation.history import HistoryStats, days_between, members, write_days
 from bot.demo.simulation.summary import notes, render_table, totals_by_scope
 from bot.rendering.export import write_csv
+from bot.services import progress_over
 from storage.bulk import BulkLoader
 from storage.database import Database
-from storage.figures import FigureRepo
-from storage.progress import ProgressRepo
-from storage.targets import TargetRepo
 
 DEMO_TOKEN = "100000001:DEMO-local-stand-in-token"
 FEATURED_UNIT = "p1"
@@ -220,9 +217,7 @@ async def run_demo(options: DemoOptions, build: BotBuilder, say: Callable[[str],
                 application, standin, clock, roster, last_day=options.end, unit_code=FEATURED_UNIT,
                 dui_reference=DUI_REFERENCE, folder=folder, tz=settings.tz,
             )  # fmt: skip
-            data = ProgressData(
-                ProgressRepo(db), plan, settings.tz, figures=FigureRepo(db), targets=TargetRepo(db)
-            )
+            data = progress_over(db, plan, settings.tz)
             year = options.end.year
             result.totals = totals_by_scope(await data.year_counts(year=year, today=options.end))
             result.standings = await data.standings(

@@ -13,14 +13,12 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.core.plan import Plan
-from bot.core.progress_data import ProgressData
 from bot.core.records import ExportRow
 from bot.core.standing import Standing
 from bot.rendering.formula_guard import neutralise
 from bot.rendering.i18n import Catalog
+from bot.services import progress_over
 from storage.database import Database
-from storage.figures import FigureRepo
-from storage.progress import ProgressRepo
 from storage.reports import export_rows
 
 CSV_HEADER = (
@@ -121,7 +119,7 @@ async def workbook_bytes(
     read of their own into the writer, in a process of its own.
     """
     scopes: list[str | None] = [unit_code] if unit_code else [None, *plan.units_by_code]
-    data = ProgressData(ProgressRepo(db), plan, tz, figures=FigureRepo(db))
+    data = progress_over(db, plan, tz)
     standings = await data.standings(unit_codes=scopes, year=year, today=today)
     return await db.long_read_in_process(workbook_from, year, unit_code, standings, plan, catalog, tz)
 
