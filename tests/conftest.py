@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.clock import SettableClock
 from bot.demo.sandbox.standin import BotApiStandIn
-from tests.auxil.harness import TOKEN, Harness, make_settings, taipei
+from tests.auxil.harness import TOKEN, Harness, make_settings, started, taipei
 
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 os.environ["ENV_FILE"] = ""  # settings, here and in every bot process the tests start, ignore any .env
@@ -35,9 +35,5 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 @pytest.fixture
 async def harness(tmp_path: Path, standin: BotApiStandIn, clock: SettableClock) -> AsyncIterator[Harness]:
     """The real bot polling the stand-in, on a temporary database."""
-    running = Harness(standin=standin, clock=clock, settings=make_settings(tmp_path, standin))
-    await running.start()
-    try:
+    async with started(standin, clock, make_settings(tmp_path, standin)) as running:
         yield running
-    finally:
-        await running.stop()

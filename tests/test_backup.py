@@ -19,7 +19,7 @@ from bot.demo.sandbox.standin import BotApiStandIn
 from bot.scheduling.backup_job import JOB_NAME
 from bot.scheduling.backups import backup_name, to_prune
 from storage.backup import BackupError, integrity_problems, take_backup
-from tests.auxil.harness import Harness, make_settings, taipei
+from tests.auxil.harness import Harness, make_settings, started, taipei
 
 OFFICERS = {1101: "p1", 1102: "p2", 1103: "p3", 1104: "p4", 1105: "traffic"}
 REPORTS_EACH = 12
@@ -140,12 +140,8 @@ async def backed_up(tmp_path: Path, standin: BotApiStandIn, clock: SettableClock
     settings = make_settings(
         tmp_path, standin, backup_dir=str(tmp_path / "backups"), backup_keep=2, backup_time="02:30"
     )
-    running = Harness(standin=standin, clock=clock, settings=settings)
-    await running.start()
-    try:
+    async with started(standin, clock, settings) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 async def test_nightly_job_takes_backups_and_keeps_the_newest(backed_up: Harness, tmp_path: Path) -> None:

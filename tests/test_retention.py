@@ -17,7 +17,7 @@ from bot.demo.sandbox.standin import BotApiStandIn
 from bot.scheduling.backup_job import JOB_NAME
 from storage.database import Database
 from tests.auxil.botprocess import query, wait_until
-from tests.auxil.harness import Harness, make_settings, taipei
+from tests.auxil.harness import Harness, make_settings, started, taipei
 
 OFFICER, OUTSIDER = 1401, 1402
 GROUP = -100140
@@ -33,12 +33,8 @@ async def backed_up(tmp_path: Path, standin: BotApiStandIn, clock: SettableClock
     """The bot with nightly backups into tmp_path/backups, on the real calendar's today."""
     clock.set(taipei("2026-12-06T09:00:00"))
     settings = make_settings(tmp_path, standin, backup_dir=str(tmp_path / "backups"))
-    running = Harness(standin=standin, clock=clock, settings=settings)
-    await running.start()
-    try:
+    async with started(standin, clock, settings) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 def handled(database: Path, update_id: int) -> bool:

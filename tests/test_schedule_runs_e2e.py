@@ -13,7 +13,7 @@ from bot.core.clock import SettableClock
 from bot.core.records import Delivery, DeliveryKind, DeliveryStatus
 from bot.demo.sandbox.standin import BotApiStandIn
 from tests.auxil.botprocess import query
-from tests.auxil.harness import ADMIN_ID, Harness, make_settings, taipei
+from tests.auxil.harness import ADMIN_ID, Harness, make_settings, started, taipei
 from tests.auxil.scheduling import dispatcher, run_due, sent_since, services, wait_until
 
 OFFICERS = {501: "陳警員", 502: "王警員"}
@@ -41,12 +41,8 @@ async def harness(
     tmp_path: Path, standin: BotApiStandIn, clock: SettableClock, schedules: dict[str, str]
 ) -> AsyncIterator[Harness]:
     """The real bot with the test's schedules, polling the stand-in."""
-    running = Harness(standin=standin, clock=clock, settings=make_settings(tmp_path, standin, **schedules))
-    await running.start()
-    try:
+    async with started(standin, clock, make_settings(tmp_path, standin, **schedules)) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 def reminders(harness: Harness, mark: int, chat: int) -> list[Any]:

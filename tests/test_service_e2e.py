@@ -17,7 +17,7 @@ from bot.scheduling.dispatcher import dispatcher_of
 from bot.service.alerts import AlertMonitor, monitor_of
 from bot.service.vitals import API_FAILURES_ALERT
 from tests.auxil.botprocess import wait_until
-from tests.auxil.harness import ADMIN_ID, Harness, make_settings, taipei
+from tests.auxil.harness import ADMIN_ID, Harness, make_settings, started, taipei
 from tests.auxil.unwritable import lock, unlock
 
 OFFICER = 701
@@ -32,12 +32,8 @@ async def backed_up(tmp_path: Path, standin: BotApiStandIn, clock: SettableClock
     settings = make_settings(
         tmp_path, standin, backup_dir=tmp_path / "backups", backup_retry_minutes=0.01, disk_low_mb=0
     )
-    running = Harness(standin=standin, clock=clock, settings=settings)
-    await running.start()
-    try:
+    async with started(standin, clock, settings) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 def _texts(harness: Harness, needle: str) -> list[str]:

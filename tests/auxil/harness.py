@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -111,3 +113,14 @@ def make_settings(tmp_path: Path, standin: BotApiStandIn, **overrides: Any) -> S
 def taipei(text: str) -> datetime:
     """An instant written in the bureau's local time."""
     return datetime.fromisoformat(text + "+08:00")
+
+
+@asynccontextmanager
+async def started(standin: BotApiStandIn, clock: SettableClock, settings: Settings) -> AsyncIterator[Harness]:
+    """The real bot with these settings polling the stand-in, stopped when the block ends."""
+    running = Harness(standin=standin, clock=clock, settings=settings)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
