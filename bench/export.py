@@ -38,7 +38,7 @@ from bot.rendering.i18n import Catalog
 from bot.rendering.workbook import write_workbook
 from bot.services import progress_over
 from storage.database import Database
-from storage.reports import export_rows
+from storage.reports import export_columns
 
 GOAL_RATIO = 1.5
 GOAL_MB = 120
@@ -62,7 +62,7 @@ def _export(database: Path, file_format: str, year: int | None) -> tuple[int, in
         else:  # 4×: every report of the four years, 2021's progress beside them
             buffer = io.BytesIO()
             rows = write_workbook(
-                buffer, reports=export_rows(connection), progress=standings, plan=load_plan(PLAN),
+                buffer, reports=export_columns(connection), progress=standings, plan=load_plan(PLAN),
                 catalog=Catalog.load(), year=YEAR, tz=TZ,
             )  # fmt: skip
             data = buffer.getvalue()
