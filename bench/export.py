@@ -8,9 +8,10 @@ Each export runs in a fresh process of its own (`python -m bench.export --child 
 its peak RSS (getrusage's ru_maxrss, the kernel's high-water mark) is its own; the time is
 measured inside that process, around the work /export hands to its export process (the rows
 streamed from a read-only snapshot into the CSV or .xlsx writer; for the .xlsx also the
-progress sheet's reads of the roll-ups), without the process's start. CSV and .xlsx alternate,
-round after round, on the same rows, so that each ratio is measured side by side; the
-machine's other work shows as spread between rounds. bench.export_contention times the whole
+progress sheet's reads of the roll-ups), without the process's start and without loading the
+plan and the catalog, which the bot loads once and hands to the export process. CSV and .xlsx
+alternate, round after round, on the same rows, so that each ratio is measured side by side;
+the machine's other work shows as spread between rounds. bench.export_contention times the whole
 /export through the bot (the export process's start and the upload included).
 """
 
@@ -32,13 +33,13 @@ from typing import Any
 from bench.history_db import PLAN, ROOT, TZ, describe, ensure_history
 from bench.machine import describe as describe_machine
 from bench.machine import emit, print_machine
-from bot.core.plan import load_plan
+from bot.core.plan import Plan, load_plan
 from bot.demo.simulation.bureau import BUREAU_STRENGTH
 from bot.rendering.i18n import Catalog
 from bot.rendering.workbook import write_workbook
 from bot.services import progress_over
 from storage.database import Database
-from storage.reports import export_rows
+from storage.reports import export_columns
 
 GOAL_RATIO = 1.5
 GOAL_MB = 120
@@ -47,34 +48,37 @@ SCALES = {"1x": YEAR, "4x": None}
 """1× the rows: one year of the whole bureau; 4×: the four years."""
 
 
-def _export(database: Path, file_format: str, year: int | None) -> tuple[int, int]:
+def _export(
+    database: Path, file_format: str, year: int | None, plan: Plan, catalog: Catalog
+) -> tuple[int, int]:
     """The work of /export's export process (the rows from a read-only snapshot into the writer),
-    here in this process so that its time and peak RSS are this process's; returns (reports, bytes)."""
+    here in this process so that its time and peak RSS are this process's; returns (reports, bytes).
+
+    The plan and the catalog are given, as /export's process is given them by the bot."""
     from bot.rendering.export import csv_from, workbook_from
     from storage.database import read_only_snapshot
 
-    standings = asyncio.run(_standings(database)) if file_format == "xlsx" else []
+    standings = asyncio.run(_standings(database, plan)) if file_format == "xlsx" else []
     with read_only_snapshot(database) as connection:
         if file_format == "csv":
             data, rows = csv_from(connection, year, None)
         elif year is not None:
-            data, rows = workbook_from(connection, year, None, standings, load_plan(PLAN), Catalog.load(), TZ)
+            data, rows = workbook_from(connection, year, None, standings, plan, catalog, TZ)
         else:  # 4×: every report of the four years, 2021's progress beside them
             buffer = io.BytesIO()
             rows = write_workbook(
-                buffer, reports=export_rows(connection), progress=standings, plan=load_plan(PLAN),
-                catalog=Catalog.load(), year=YEAR, tz=TZ,
+                buffer, reports=export_columns(connection), progress=standings, plan=plan,
+                catalog=catalog, year=YEAR, tz=TZ,
             )  # fmt: skip
             data = buffer.getvalue()
     return rows, len(data)
 
 
-async def _standings(database: Path) -> list[Any]:
+async def _standings(database: Path, plan: Plan) -> list[Any]:
     """The progress sheet's standings, read as /export reads them (the roll-ups, before the rows)."""
     db = Database(database)
     await db.open()
     try:
-        plan = load_plan(PLAN)
         data = progress_over(db, plan, TZ)
         scopes: list[str | None] = [None, *plan.units_by_code]
         return await data.standings(unit_codes=scopes, year=YEAR, today=date(YEAR, 12, 31))
@@ -84,8 +88,9 @@ async def _standings(database: Path) -> list[Any]:
 
 def child(database: Path, file_format: str, scale: str) -> None:
     """One export in this process: print its time, rows, size and this process's peak RSS."""
+    plan, catalog = load_plan(PLAN), Catalog.load()  # the bot's, loaded at its start, not the export's work
     started = time.perf_counter()
-    rows, size = _export(database, file_format, SCALES[scale])
+    rows, size = _export(database, file_format, SCALES[scale], plan, catalog)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "rows": rows, "bytes": size, "peak_rss_mb": peak_mb}))

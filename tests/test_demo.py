@@ -88,6 +88,15 @@ def check_closing(result: DemoResult, text: str) -> None:
     assert len(reports) > 100 and {row[3] for row in reports} == {"p1"}
     assert [row[1] for row in progress] == ["p1"] * 15  # every indicator, as the unit's /progress shows it
     book.close()
+    # the whole bureau's workbook holds every report of the CSV, and the bureau's and each unit's progress
+    bureau = load_workbook(closing.bureau_workbook, read_only=True)
+    assert closing.bureau_workbook.parent == result.folder
+    ids = [row[0] for row in bureau[bureau.sheetnames[0]].iter_rows(min_row=2, max_col=1, values_only=True)]
+    with result.csv.open(encoding="utf-8-sig", newline="") as handle:
+        assert ids == [int(row["report_id"]) for row in csv.DictReader(handle)]
+    scopes = Counter(row[1] for row in bureau[bureau.sheetnames[1]].iter_rows(min_row=2, values_only=True))
+    assert scopes[None] == 15 and scopes["p1"] == 15 and len(scopes) == 11
+    bureau.close()
 
 
 def test_demo_command_needs_no_token(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,6 +109,6 @@ def test_demo_command_needs_no_token(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert f"Wrote {out}" in printed and "Bureau 基隆市警察局, 2021 as of 2021-11-28" in printed
     assert (out / "reports.csv").read_text(encoding="utf-8-sig").startswith("report_id,report_date,unit")
     assert (out / "digest-chart.png").read_bytes().startswith(PNG_SIGNATURE)
-    assert (out / "export.xlsx").exists()
+    assert (out / "export.xlsx").exists() and (out / "export-bureau.xlsx").exists()
     assert "Monday's weekly digest, as the chief of p1 received it:" in printed
     assert main(["demo", "--weeks", "1", "--officers", "20", "--out", str(out)]) == 1  # will not overwrite

@@ -4,9 +4,10 @@ Everything goes through the real bot over HTTP: the admin enters the year's figu
 not field counts with `/set`, splits the bureau's prevention-talks target among the units with
 `/allocate … auto` and its confirm button (so a chief's digest judges that line against the
 unit's own share), the clock moves to the digest's Monday morning and the dispatcher
-sends what is due (as the JobQueue would at that time), then the admin asks for `/progress` and
-`/export <year> xlsx <unit>`. The digest chart and the workbook are taken from what the stand-in
-recorded, exactly the bytes a chief and the admin received.
+sends what is due (as the JobQueue would at that time), then the admin asks for `/progress`,
+`/export <year> xlsx <unit>` and the whole bureau's `/export <year> xlsx`. The digest chart and
+the workbooks are taken from what the stand-in recorded, exactly the bytes a chief and the admin
+received.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.scheduling.dispatcher import dispatcher_of
 
 CHART_NAME = "digest-chart.png"
 WORKBOOK_NAME = "export.xlsx"
+BUREAU_WORKBOOK_NAME = "export-bureau.xlsx"
 DIGEST_TIME = time(8, 0)
 ADMIN_TIME = time(9, 0)
 REPLY_TIMEOUT = 60.0
@@ -62,6 +64,7 @@ class Closing:
     chart: Path
     progress_text: str
     workbook: Path
+    bureau_workbook: Path
     figures_set: int
     allocation: str = ""
 
@@ -73,6 +76,17 @@ def _admin_of(roster: Roster) -> int:
 async def _ask(standin: BotApiStandIn, user_id: int, text: str) -> SentMessage:
     standin.send_text(user_id, text)
     return await standin.next_message(user_id, timeout=REPLY_TIMEOUT)
+
+
+async def _export(standin: BotApiStandIn, admin: int, command: str, path: Path) -> Path:
+    """Ask for an export and keep the document the admin received in `path`."""
+    exported = await _ask(standin, admin, command)
+    if exported.document is None:  # "preparing…" comes first when the export takes over a second
+        exported = await standin.next_message(admin, timeout=REPLY_TIMEOUT)
+    if exported.document is None:
+        raise SimulationError(f"{command} gave no document: {exported.plain_text!r}")
+    path.write_bytes(exported.document[1])
+    return path
 
 
 async def _allocate(standin: BotApiStandIn, admin: int, year: int) -> str:
@@ -99,7 +113,7 @@ async def close_the_weeks(
     folder: Path,
     tz: ZoneInfo,
 ) -> Closing:
-    """Enter the figures, send Monday's digest, and fetch /progress and the .xlsx export."""
+    """Enter the figures, send Monday's digest, and fetch /progress and the unit's and the bureau's .xlsx."""
     admin = _admin_of(roster)
     chief = next((c.telegram_id for c in roster.chiefs if c.unit_code == unit_code), None)
     if chief is None:
@@ -126,19 +140,16 @@ async def close_the_weeks(
     chart.write_bytes(photos[0])
     clock.set(datetime.combine(monday, ADMIN_TIME, tzinfo=tz))
     progress = await _ask(standin, admin, "/progress")
-    exported = await _ask(standin, admin, f"/export {last_day.year} xlsx {unit_code}")
-    if exported.document is None:  # "preparing…" comes first when the export takes over a second
-        exported = await standin.next_message(admin, timeout=REPLY_TIMEOUT)
-    if exported.document is None:
-        raise SimulationError(f"/export gave no document: {exported.plain_text!r}")
-    workbook = folder / WORKBOOK_NAME
-    workbook.write_bytes(exported.document[1])
+    year = last_day.year
+    workbook = await _export(standin, admin, f"/export {year} xlsx {unit_code}", folder / WORKBOOK_NAME)
+    bureau = await _export(standin, admin, f"/export {year} xlsx", folder / BUREAU_WORKBOOK_NAME)
     return Closing(
         chief_id=chief,
         digest_text="\n".join(texts),
         chart=chart,
         progress_text=progress.plain_text or "",
         workbook=workbook,
+        bureau_workbook=bureau,
         figures_set=len(figures),
         allocation=allocation,
     )

@@ -13,10 +13,11 @@ plays the end of a year of reporting with a settable clock:
 
 At the end of the weeks the admin enters the year's figures that are not field counts with
 `/set`, the Monday digest goes out through the bot's dispatcher, and the admin asks for
-`/progress` and `/export <year> xlsx p1` (`bot.demo.ending`). It prints the bureau's and
-第一分局's rows of the progress pipeline (the roll-ups' counts, as /progress judges them),
-the digest the chief of 第一分局 received and the bureau's progress as the admin sees them,
-and writes the CSV export, the digest chart and the .xlsx export into the folder it names.
+`/progress`, `/export <year> xlsx p1` and `/export <year> xlsx` (`bot.demo.ending`). It
+prints the bureau's and 第一分局's rows of the progress pipeline (the roll-ups' counts, as
+/progress judges them), the digest the chief of 第一分局 received and the bureau's progress as
+the admin sees them, and writes the CSV export, the digest chart and the two .xlsx exports
+into the folder it names.
 """
 
 from __future__ import annotations
@@ -308,4 +309,5 @@ def _closing_files(closing: Closing | None, year: int) -> list[str]:
     return [
         f"  {closing.chart.name}  the digest chart the chief of {FEATURED_UNIT} received",
         f"  {closing.workbook.name}  the admin's /export {year} xlsx {FEATURED_UNIT} (reports, progress)",
+        f"  {closing.bureau_workbook.name}  the admin's /export {year} xlsx (the whole bureau's)",
     ]

@@ -19,7 +19,7 @@ from bot.rendering.formula_guard import neutralise
 from bot.rendering.i18n import Catalog
 from bot.services import progress_over
 from storage.database import Database
-from storage.reports import export_rows
+from storage.reports import export_columns, export_rows
 
 CSV_HEADER = (
     "report_id",
@@ -137,7 +137,7 @@ def workbook_from(
     from bot.rendering.workbook import write_workbook  # loaded only when a workbook is asked for
 
     buffer = io.BytesIO()
-    reports = export_rows(connection, year=year, unit_code=unit_code)
+    reports = export_columns(connection, year=year, unit_code=unit_code)
     rows = write_workbook(
         buffer, reports=reports, progress=standings, plan=plan, catalog=catalog, year=year, tz=tz
     )

@@ -5,8 +5,8 @@ dates and times are date cells in the bureau's time zone, the header row is froz
 and every text that a spreadsheet would run as a formula stays text (`formula_guard`).
 
 Written with rustpy-xlsxwriter (rust_xlsxwriter underneath): the reports stream from the
-database into the file row by row, so a year of the whole bureau takes about as long as the
-CSV and memory does not grow with the rows. Because the sheet is streamed, the reports'
+database into the file row by row, so a year of the whole bureau takes under 1.5 × the CSV's
+time (most of it the writer's own) and memory does not grow with the rows. Because the sheet is streamed, the reports'
 columns get their widths from what is known beforehand (headers, the plan's names, fixed
 widths for dates, names and notes); the progress sheet's columns are as wide as their contents.
 """
@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import BinaryIO
+from itertools import chain, count
+from operator import itemgetter
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import rustpy_xlsxwriter as xlsx
@@ -26,7 +28,6 @@ import rustpy_xlsxwriter as xlsx
 from bot.core.domain import NOTHING_TO_REPORT, Language
 from bot.core.numbers import number
 from bot.core.plan import Measure, Plan, roc_year
-from bot.core.records import ExportRow
 from bot.core.standing import Basis, Row, Standing
 from bot.rendering.formula_guard import neutralise
 from bot.rendering.i18n import Catalog
@@ -135,11 +136,15 @@ class _Names:
 
 
 def _report_records(
-    reports: Iterable[ExportRow], names: _Names, tz: ZoneInfo, headers: Sequence[str]
+    reports: Iterable[tuple[Any, ...]], names: _Names, tz: ZoneInfo, headers: Sequence[str]
 ) -> Iterator[dict[str, object]]:
     """Each report as the writer takes it: a dict of its cells keyed by header, in REPORT_COLUMNS order.
 
-    The one loop a year of reports goes through, so it is written flat: no call per cell.
+    `reports` are the export query's rows as SQLite returns them (`storage.reports.export_columns`).
+    The one loop a year of reports goes through, so it is written flat, with no call per cell
+    that can be saved: names and the formula guard's answer are looked up once per officer,
+    the guard sees only the texts officers typed, and the instants are handed to the writer
+    as aware datetimes in the bureau's time zone (the writer stores their wall-clock time).
     """
     (
         report_id,
@@ -150,27 +155,31 @@ def _report_records(
         officer_name,
         indicator,
         indicator_code,
-        count,
+        count_,
         note,
         received_at,
         voided_at,
     ) = headers
     units, indicators = names.units, names.indicators
-    for row in reports:
-        voided = row.voided_at
+    guarded: dict[str, str] = {}
+    day, instant = date.fromisoformat, datetime.fromisoformat
+    for rid, on, code, officer, name, kind, number_, text, received, voided in reports:
+        shown = guarded.get(name)
+        if shown is None:
+            shown = guarded[name] = neutralise(name)
         yield {
-            report_id: row.report_id,
-            report_date: row.report_date,
-            unit: units.get(row.unit, row.unit),
-            unit_code: row.unit,
-            officer_id: row.officer_telegram_id,
-            officer_name: neutralise(row.officer_name),
-            indicator: indicators.get(row.indicator, row.indicator),
-            indicator_code: row.indicator,
-            count: row.count,
-            note: neutralise(row.note) or None,
-            received_at: row.received_at.astimezone(tz).replace(tzinfo=None),
-            voided_at: None if voided is None else voided.astimezone(tz).replace(tzinfo=None),
+            report_id: rid,
+            report_date: day(on),
+            unit: units.get(code, code),
+            unit_code: code,
+            officer_id: officer,
+            officer_name: shown,
+            indicator: indicators.get(kind, kind),
+            indicator_code: kind,
+            count_: number_,
+            note: neutralise(text) if text else None,
+            received_at: instant(received).astimezone(tz),
+            voided_at: instant(voided).astimezone(tz) if voided else None,
         }
 
 
@@ -285,12 +294,8 @@ def _header_if_empty(
     headers: Sequence[str], records: Iterator[dict[str, object]]
 ) -> Iterator[dict[str, object]]:
     """The records; with none, one of empty cells, so that the sheet still has its header row."""
-    empty = True
-    for record in records:
-        empty = False
-        yield record
-    if empty:
-        yield dict.fromkeys(headers)
+    first = next(records, None)
+    return iter([dict.fromkeys(headers)]) if first is None else chain((first,), records)
 
 
 def _formats(headers: Sequence[str], columns: Sequence[str]) -> dict[str, xlsx.Format]:
@@ -304,7 +309,7 @@ def _formats(headers: Sequence[str], columns: Sequence[str]) -> dict[str, xlsx.F
 def write_workbook(
     out: BinaryIO,
     *,
-    reports: Iterable[ExportRow],
+    reports: Iterable[tuple[Any, ...]],
     progress: Sequence[Standing],
     plan: Plan,
     catalog: Catalog,
@@ -313,6 +318,8 @@ def write_workbook(
     language: Language = Language.ZH,
 ) -> int:
     """Write the .xlsx: sheet 1 every report (streamed), sheet 2 progress per unit and indicator.
+
+    `reports` are the export query's rows (`storage.reports.export_columns`).
 
     Returns the number of reports written.
     """
@@ -330,21 +337,15 @@ def write_workbook(
         for row in standing.rows
     ]
     progress_rows = [tuple(_excel_value(cell) for cell in cells) for cells in progress_cells_]
-    written = 0
-
-    def counted() -> Iterator[ExportRow]:
-        nonlocal written
-        for row in reports:
-            written += 1
-            yield row
-
+    taken = count()  # one step per report the writer takes: the rows are counted without a loop of ours
+    counted = map(itemgetter(0), zip(reports, taken, strict=False))
     report_sheet = words("sheet_reports")
     progress_sheet = words("sheet_progress", roc=roc_year(year), year=year)
     xlsx.write_worksheets(
         [
             (
                 report_sheet,
-                _header_if_empty(report_headers, _report_records(counted(), names, tz, report_headers)),
+                _header_if_empty(report_headers, _report_records(counted, names, tz, report_headers)),
             ),
             (progress_sheet, _header_if_empty(progress_headers, _records(progress_headers, progress_rows))),
         ],
@@ -362,4 +363,4 @@ def write_workbook(
         header_format={"general": xlsx.Format().set_bold().set_align("vcenter")},
         autofilter={report_sheet: True, progress_sheet: True},
     )
-    return written
+    return next(taken)
