@@ -69,6 +69,15 @@ async def test_bulk_gets_a_slot_between_runs_of_answers() -> None:
     assert order == [*expected, *(f"a{i}" for i in range(2 * run, answers))]
 
 
+async def test_no_more_than_the_limit_go_in_any_second() -> None:
+    limiter = LanedLimiter(interval=0, in_any_second=3, second=3600)
+    sends = [asyncio.create_task(limiter.acquire()) for _ in range(5)]
+    await asyncio.sleep(0)
+    assert [send.done() for send in sends] == [True, True, True, False, False]
+    for send in sends[3:]:
+        send.cancel()
+
+
 async def test_a_cancelled_wait_leaves_the_queue_moving() -> None:
     limiter = LanedLimiter(interval=0.02)
     await limiter.acquire()

@@ -1,13 +1,15 @@
 """Two lanes for the bot's sends: a user's answers go ahead of bulk sends.
 
-Every send goes through one slot every 1/rate s (a little under Telegram's 30 a second). A send
-made while the bot handles a user's update, answering it in text, is an answer; everything else
-is bulk: documents and chat actions, what a handler marks with `in_bulk()` ("preparing…"), and
-whatever is sent outside an update (digests, reminders, alerts). When a slot comes free, a
-waiting answer takes it before any bulk send; bulk still gets every slot no answer waits for,
-and at least one in ANSWERS_IN_A_ROW + 1 while answers keep coming, so nothing starves. Nothing
-is dropped or reordered within a lane. PTB's `AIORateLimiter` keeps its 429 handling: a
-RetryAfter pauses every send, then the send retries through the lanes again.
+Sends in a lane are spaced 1/rate s apart (a little under Telegram's 30 a second), and both
+lanes together never send more than SENDS_IN_ANY_SECOND in any one second. A send made while the
+bot handles a user's update, answering it in text, is an answer; everything else is bulk:
+documents and chat actions, what a handler marks with `in_bulk()` ("preparing…"), and whatever
+is sent outside an update (digests, reminders, alerts). An answer waits only for the answer
+before it, not for a bulk send just made; a bulk send waits for any send before it and for every
+waiting answer, yet gets every turn no answer waits for, and at least one in ANSWERS_IN_A_ROW +
+1 while answers keep coming, so nothing starves. Nothing is dropped or reordered within a lane.
+PTB's `AIORateLimiter` keeps its 429 handling: a RetryAfter pauses every send, then the send
+retries through the lanes again.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from telegram.ext import AIORateLimiter
 
 from storage.handling import current_update
 
+SENDS_IN_ANY_SECOND = 29
+"""Sends in any one second, both lanes together: one under Telegram's 30, for network jitter."""
 ANSWERS_IN_A_ROW = 10
 """Answers granted one after another while bulk sends wait, before one bulk send gets a slot."""
 BULK_METHODS = frozenset({"sendChatAction", "sendDocument"})
@@ -62,63 +66,85 @@ def lane_of(endpoint: str) -> Lane:
 
 
 class LanedLimiter(AsyncLimiter):
-    """One acquisition every `interval` s; a waiting answer takes the next slot before bulk."""
+    """Sends spaced `interval` apart within a lane and never more than `in_any_second` in any second.
 
-    def __init__(self, interval: float, answers_in_a_row: int = ANSWERS_IN_A_ROW) -> None:
-        super().__init__(max_rate=1, time_period=interval)
+    A bulk send waits `interval` after any send; an answer only after the previous answer, so an
+    export's file or a reminder just sent does not hold up the officer's confirmation behind it.
+    The sliding second counts both lanes, so together they stay under Telegram's limit.
+    """
+
+    def __init__(
+        self,
+        interval: float,
+        in_any_second: int = SENDS_IN_ANY_SECOND,
+        answers_in_a_row: int = ANSWERS_IN_A_ROW,
+        second: float = 1.0,
+    ) -> None:
+        super().__init__(max_rate=in_any_second, time_period=second)
         self._interval = interval
+        self._in_any_second = in_any_second
         self._answers_in_a_row = answers_in_a_row
-        self._free_at = -math.inf
+        self._second = second
+        self._last = {lane: -math.inf for lane in Lane}
+        self._granted: deque[float] = deque()
         self._waiting: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
         self._run = 0
         self._timer: asyncio.TimerHandle | None = None
 
     def has_capacity(self, amount: float = 1) -> bool:
-        """True if a send could go now: nobody waits and the last slot is an interval old."""
-        idle = not any(self._waiting.values())
-        return idle and asyncio.get_running_loop().time() >= self._free_at
+        """True if a bulk send could go now: nobody waits, it is spaced and the second has room."""
+        now = asyncio.get_running_loop().time()
+        return not any(self._waiting.values()) and self._ready_at(Lane.BULK, now) <= now
 
     async def acquire(self, amount: float = 1) -> None:
-        """Wait for this send's slot, in the lane the send is in (bulk unless set otherwise)."""
+        """Wait for this send's turn, in the lane the send is in (bulk unless set otherwise)."""
         lane = _lane.get() or Lane.BULK
-        if self.has_capacity():
-            self._taken(lane)
-            return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting[lane].append(future)
-        self._arm()
+        self._pump()
         try:
             await future
         except asyncio.CancelledError:
-            if future.cancelled():  # never granted: leave the queue; a granted slot stays spent
+            if future.cancelled():  # never granted: leave the queue; a granted turn stays spent
                 self._waiting[lane].remove(future)
+                self._pump()
             raise
 
-    def _taken(self, lane: Lane) -> None:
-        """Count a slot given to `lane` now; the next one comes an interval later."""
-        self._free_at = asyncio.get_running_loop().time() + self._interval
-        bulk_waits = bool(self._waiting[Lane.BULK])
-        self._run = self._run + 1 if lane is Lane.ANSWER and bulk_waits else 0
+    def _ready_at(self, lane: Lane, now: float) -> float:
+        """The earliest a send in `lane` may go: spaced from the last, and room in the last second."""
+        while self._granted and self._granted[0] <= now - self._second:
+            self._granted.popleft()
+        after = self._last[Lane.ANSWER] if lane is Lane.ANSWER else max(self._last.values())
+        full = len(self._granted) >= self._in_any_second
+        room = self._granted[0] + self._second if full else -math.inf
+        return max(after + self._interval, room)
 
-    def _arm(self) -> None:
-        if self._timer is None:
-            self._timer = asyncio.get_running_loop().call_at(self._free_at, self._release)
-
-    def _release(self) -> None:
-        """The slot is free: give it to the first answer, or to bulk if none waits or it is bulk's turn."""
-        self._timer = None
+    def _turn(self) -> Lane | None:
+        """Whose turn it is: the first answer, unless none waits or bulk waited a run of answers out."""
         for queue in self._waiting.values():
             while queue and queue[0].done():
                 queue.popleft()
         answers, bulk = self._waiting[Lane.ANSWER], self._waiting[Lane.BULK]
         if answers and not (bulk and self._run >= self._answers_in_a_row):
-            answers.popleft().set_result(None)
-            self._taken(Lane.ANSWER)
-        elif bulk:
-            bulk.popleft().set_result(None)
-            self._taken(Lane.BULK)
-        if answers or bulk:
-            self._arm()
+            return Lane.ANSWER
+        return Lane.BULK if bulk else None
+
+    def _pump(self) -> None:
+        """Grant every turn that is due now; wake up again when the next one is."""
+        loop = asyncio.get_running_loop()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        while (lane := self._turn()) is not None:
+            now = loop.time()
+            ready = self._ready_at(lane, now)
+            if ready > now:
+                self._timer = loop.call_at(ready, self._pump)
+                return
+            self._waiting[lane].popleft().set_result(None)
+            self._last[lane] = now
+            self._granted.append(now)
+            self._run = self._run + 1 if lane is Lane.ANSWER and self._waiting[Lane.BULK] else 0
 
 
 class LanedRateLimiter(AIORateLimiter):
