@@ -30,6 +30,9 @@ from storage.handling import current_update
 
 SENDS_IN_ANY_SECOND = 29
 """Sends in any one second, both lanes together: one under Telegram's 30, for network jitter."""
+ANSWER_SPACING = 0.5
+"""An answer follows the answer before it after this share of the interval: answers bunched by a
+busy moment catch up at twice the pace, while the sliding second keeps them under Telegram's limit."""
 ANSWERS_IN_A_ROW = 10
 """Answers granted one after another while bulk sends wait, before one bulk send gets a slot."""
 BULK_METHODS = frozenset({"sendChatAction", "sendDocument"})
@@ -117,7 +120,8 @@ class LanedLimiter(AsyncLimiter):
         after = self._last[Lane.ANSWER] if lane is Lane.ANSWER else max(self._last.values())
         full = len(self._granted) >= self._in_any_second
         room = self._granted[0] + self._second if full else -math.inf
-        return max(after + self._interval, room)
+        spacing = self._interval * (ANSWER_SPACING if lane is Lane.ANSWER else 1)
+        return max(after + spacing, room)
 
     def _turn(self) -> Lane | None:
         """Whose turn it is: the first answer, unless none waits or bulk waited a run of answers out."""
