@@ -1,15 +1,15 @@
 """Two lanes for the bot's sends: a user's answers go ahead of bulk sends.
 
-Sends in a lane are spaced 1/rate s apart (a little under Telegram's 30 a second), and both
+Bulk sends are spaced 1/rate s apart (a little under Telegram's 30 a second), and both
 lanes together never send more than SENDS_IN_ANY_SECOND in any one second. A send made while the
 bot handles a user's update, answering it in text, is an answer; everything else is bulk:
 documents and chat actions, what a handler marks with `in_bulk()` ("preparing…"), and whatever
 is sent outside an update (digests, reminders, alerts). An answer waits only for the answer
-before it, not for a bulk send just made; a bulk send waits for any send before it and for every
-waiting answer, yet gets every turn no answer waits for, and at least one in ANSWERS_IN_A_ROW +
-1 while answers keep coming, so nothing starves. Nothing is dropped or reordered within a lane.
-PTB's `AIORateLimiter` keeps its 429 handling: a RetryAfter pauses every send, then the send
-retries through the lanes again.
+before it (half an interval), not for a bulk send just made; a bulk send waits for any send
+before it and for every waiting answer, yet gets every turn no answer waits for, and at least
+one in every ANSWERS_IN_A_ROW + 1 while answers keep coming, so nothing starves. Nothing is
+dropped or reordered within a lane. PTB's `AIORateLimiter` keeps its 429 handling: a RetryAfter
+pauses every send, then the send retries through the lanes again.
 """
 
 from __future__ import annotations
