@@ -2,18 +2,20 @@
 
     python -m bench.export_contention [--phases 3] [--per-phase 120] [--rate 20]
 
-The field bot runs in this process against the Bot API stand-in over HTTP on 127.0.0.1, with
-the production rate limiter, on a copy of the four-year database of bench.history_db (built
-through storage, not HTTP). Phases alternate in the same run: in a quiet phase officers send
-one-line /reports at a steady rate (20 a second by default, under Telegram's 30); in an export
-phase they do the same while the admin keeps a whole-bureau `/export 2021 xlsx` running (a new
-one as soon as the file arrives). An officer's latency runs from the update being queued in
-the stand-in to the stand-in receiving the confirmation. The goal: p95 with exports within
-1.2 × p95 without. Each export also sends messages of its own (the upload indicator, "preparing…"
-and the file) through the same limiter, a send slot (34 ms) each; `--unthrottled` switches the
-limiter's overall limit off to show the export's load on the bot without them. The same run
-times the admin's wait for `/export 2021 csv` and `/export 2021 xlsx` (command queued → file
-received), one after the other, each three times.
+The field bot runs in this process against the Bot API stand-in over HTTP on 127.0.0.1, with the
+production rate limiter, on a copy of the four-year database of bench.history_db (built through
+storage, not HTTP); the stand-in runs in a process of its own (`bench.standin_apart`: reading
+each uploaded file is Telegram's work, not the bot's). Phases alternate in the same run: in a
+quiet phase officers send one-line /reports at a steady rate (20 a second by default, under
+Telegram's 30); in an export phase they do the same while the admin keeps a whole-bureau
+`/export 2021 xlsx` running (a new one as soon as the file arrives). An officer's latency runs
+from the update being queued in the stand-in to the stand-in receiving the confirmation. The
+goal: p95 with exports within 1.2 × p95 without. Each export also sends messages of its own (the
+upload indicator, "preparing…" and the file) through the same limiter, a send slot (34 ms) each,
+in the bulk lane behind any waiting confirmation (`bot/service/sending.py`); `--unthrottled`
+switches the limiter's overall limit off to show the export's load on the bot without any slots.
+The same run times the admin's wait for `/export 2021 csv` and `/export 2021 xlsx` (command
+queued → file received), one after the other, each three times.
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ from bench.history_db import PLAN, describe, ensure_history
 from bench.ingest import REPORTED_AT, TOKEN, report_lines, unthrottle
 from bench.machine import describe as describe_machine
 from bench.machine import emit, percentile, print_machine
+from bench.standin_apart import StandInApart
 from bot.app import build_application
 from bot.core.clock import SettableClock
 from bot.core.plan import load_plan
-from bot.demo.sandbox.standin import BotApiStandIn
-from bot.demo.sim_runner import QUIET_SCHEDULE, running_bot, standin_settings
+from bot.demo.sim_runner import QUIET_SCHEDULE, running_bot
 from bot.demo.simulation.bureau import ADMIN_ID, BUREAU_STRENGTH, Person, build_roster
+from bot.settings import load_settings
 
 GOAL_RATIO = 1.2
 TIMEOUT = 300.0
@@ -55,12 +58,12 @@ async def _until(condition: Any, what: str) -> None:
         await asyncio.sleep(POLL)
 
 
-def _documents(standin: BotApiStandIn) -> int:
-    return sum(1 for message in standin.sent if message.chat_id == ADMIN_ID and message.document is not None)
+def _documents(standin: StandInApart) -> int:
+    return sum(1 for message in standin.sent if message.chat_id == ADMIN_ID and message.document)
 
 
 async def _phase(
-    standin: BotApiStandIn, officers: Sequence[Person], lines: Sequence[str], rate: float, exporting: bool
+    standin: StandInApart, officers: Sequence[Person], lines: Sequence[str], rate: float, exporting: bool
 ) -> tuple[list[float], int]:
     """Send each officer's report at `rate` a second (with exports kept running); their latencies."""
     done = asyncio.Event()
@@ -70,7 +73,7 @@ async def _phase(
         nonlocal exports
         while not done.is_set():
             before = _documents(standin)
-            standin.send_text(ADMIN_ID, "/export 2021 xlsx")
+            await standin.send_text(ADMIN_ID, "/export 2021 xlsx")
             exports += 1
             await _until(lambda seen=before: _documents(standin) > seen or done.is_set(), "export")
             if done.is_set():
@@ -81,7 +84,7 @@ async def _phase(
     started = time.perf_counter()
     for index, (officer, line) in enumerate(zip(officers, lines, strict=True)):
         await asyncio.sleep(max(0.0, started + index / rate - time.perf_counter()))
-        update_ids.append(standin.send_text(officer.telegram_id, line))
+        update_ids.append(await standin.send_text(officer.telegram_id, line))
     chats = {officer.telegram_id for officer in officers}
     await _until(
         lambda: len({m.chat_id for m in standin.sent if m.chat_id in chats}) == len(chats), "answers"
@@ -100,11 +103,11 @@ async def _phase(
     return latencies, exports
 
 
-async def _export_wait(standin: BotApiStandIn, file_format: str) -> float:
+async def _export_wait(standin: StandInApart, file_format: str) -> float:
     before = _documents(standin)
-    update_id = standin.send_text(ADMIN_ID, f"/export 2021 {file_format}")
+    update_id = await standin.send_text(ADMIN_ID, f"/export 2021 {file_format}")
     await _until(lambda: _documents(standin) > before, "export")
-    document = [m for m in standin.sent if m.chat_id == ADMIN_ID and m.document is not None][-1]
+    document = [m for m in standin.sent if m.chat_id == ADMIN_ID and m.document][-1]
     return document.sent_at - standin.queued_at(update_id)
 
 
@@ -125,11 +128,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="fieldbot-contention-") as folder:
         database = Path(folder) / "bot.sqlite3"
         shutil.copyfile(history.path, database)
-        async with BotApiStandIn(TOKEN) as standin:
-            for person in [*roster.everyone]:
-                standin.user(person.telegram_id, first_name=person.name, language_code=person.language_code)
-            settings = standin_settings(
-                standin, database_path=database, admin_ids=frozenset({ADMIN_ID}), log_level="WARNING",
+        async with StandInApart(TOKEN) as standin:
+            standin.users([(who.telegram_id, who.name, who.language_code) for who in roster.everyone])
+            settings = load_settings(
+                telegram_bot_token=TOKEN, telegram_api_base_url=standin.url, database_path=database,
+                admin_ids=str(ADMIN_ID), log_level="WARNING",
                 digest_schedule=QUIET_SCHEDULE, reminder_schedule=QUIET_SCHEDULE,
             )  # fmt: skip
             application = build_application(settings, clock=SettableClock(REPORTED_AT))

@@ -14,6 +14,7 @@ from bot.core.access import OtherUnitRefused, visible_scope
 from bot.core.arguments import parse_export_args
 from bot.core.domain import Role
 from bot.rendering.export import csv_bytes, workbook_bytes
+from bot.service.sending import in_bulk
 from handlers import views
 from handlers.context import AnyHandler, BotContext
 from handlers.filters import PRIVATE
@@ -31,8 +32,9 @@ async def _telling_if_slow(message: Message, context: BotContext, work: Awaitabl
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=PREPARING_AFTER)
     if not done:
-        await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_DOCUMENT)
-        await message.reply_text(context.t("exporting.preparing"))
+        with in_bulk():  # the officers' answers go first
+            await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_DOCUMENT)
+            await message.reply_text(context.t("exporting.preparing"))
     return await task
 
 
