@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.core.plan import load_plan
 from bot.demo.simulation.bureau import BUREAU_STRENGTH, Roster, build_roster
 from bot.demo.simulation.history import HistoryStats, build_history_database
+from storage.database import expected_schema_version
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
@@ -47,8 +48,10 @@ class HistoryFile:
 
 
 def cached_path(first: date, last: date, officers: int, seed: int) -> Path:
-    """Where the history for these arguments is cached."""
-    name = f"history-v{GENERATOR_VERSION}-{officers}-{first:%Y%m%d}-{last:%Y%m%d}-seed{seed}.sqlite3"
+    """Where the history for these arguments and this schema is cached."""
+    schema = expected_schema_version()  # a file of an older schema is never reused
+    span = f"{first:%Y%m%d}-{last:%Y%m%d}"
+    name = f"history-v{GENERATOR_VERSION}-schema{schema}-{officers}-{span}-seed{seed}.sqlite3"
     return CACHE / name
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from storage.backup import BUSY_TIMEOUT_MS, integrity_problems
-from storage.database import Repository, _migrations
+from storage.database import Repository
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,3 @@ def inspect_file(path: Path) -> FileFacts:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as db:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
     return FileFacts(schema_version=version, integrity=integrity_problems(path))
-
-
-def expected_schema_version() -> int:
-    """The schema version this code migrates a database to."""
-    return max((version for version, _, _ in _migrations()), default=0)

@@ -5,10 +5,11 @@ dates and times are date cells in the bureau's time zone, the header row is froz
 and every text that a spreadsheet would run as a formula stays text (`formula_guard`).
 
 Written with rustpy-xlsxwriter (rust_xlsxwriter underneath): the reports stream from the
-database into the file row by row, so a year of the whole bureau takes under 1.5 × the CSV's
-time (most of it the writer's own) and memory does not grow with the rows. Because the sheet is streamed, the reports'
-columns get their widths from what is known beforehand (headers, the plan's names, fixed
-widths for dates, names and notes); the progress sheet's columns are as wide as their contents.
+database into the file row by row, so a year of the whole bureau takes about 1.5 × the CSV's
+time (most of it the writer's own) and memory does not grow with the rows. Because the sheet
+is streamed, the reports' columns get their widths from what is known beforehand (headers,
+the plan's names, fixed widths for dates, names and notes); the progress sheet's columns are
+as wide as their contents.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ import httpx
 from bot.core.plan import PlanError, load_plan
 from bot.scheduling.backups import newest_backup
 from bot.settings import Settings
-from storage.service_stats import expected_schema_version, inspect_file
+from storage.database import expected_schema_version
+from storage.service_stats import inspect_file
 
 BUREAU_ZONE = "Asia/Taipei"
 CLOCK_WARN_SECONDS = 10.0
