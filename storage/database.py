@@ -52,10 +52,10 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-
 def expected_schema_version() -> int:
     """The schema version this code migrates a database to (the highest migration's number)."""
     return max((version for version, _, _ in _migrations()), default=0)
+
 
 class Database:
     """One writer connection (serialised, `BEGIN IMMEDIATE`), one reader connection for the short
