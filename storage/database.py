@@ -37,6 +37,10 @@ T = TypeVar("T")
 StorageError = aiosqlite.Error
 """What a failed database operation raises (sqlite3.Error); callers outside storage catch this."""
 
+Snapshot = sqlite3.Connection
+"""A long read's blocking read-only connection, handed to the work it runs (outside storage, only
+passed on to storage's own readers such as `storage.reports.export_columns`)."""
+
 
 class DatabaseLockedError(RuntimeError):
     """Another bot process already holds this database."""

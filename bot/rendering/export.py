@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -18,7 +17,7 @@ from bot.core.standing import Standing
 from bot.rendering.formula_guard import neutralise
 from bot.rendering.i18n import Catalog
 from bot.services import progress_over
-from storage.database import Database
+from storage.database import Database, Snapshot
 from storage.reports import export_columns, export_rows
 
 CSV_HEADER = (
@@ -94,7 +93,7 @@ async def csv_bytes(db: Database, *, year: int | None, unit_code: str | None = N
     return await db.long_read_in_process(csv_from, year, unit_code)
 
 
-def csv_from(connection: sqlite3.Connection, year: int | None, unit_code: str | None) -> tuple[bytes, int]:
+def csv_from(connection: Snapshot, year: int | None, unit_code: str | None) -> tuple[bytes, int]:
     """The CSV's bytes and report count, from a long read's connection (blocking)."""
     raw = io.BytesIO()
     with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
@@ -125,7 +124,7 @@ async def workbook_bytes(
 
 
 def workbook_from(
-    connection: sqlite3.Connection,
+    connection: Snapshot,
     year: int,
     unit_code: str | None,
     standings: list[Standing],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import httpx
 from bot.core.plan import PlanError, load_plan
 from bot.scheduling.backups import newest_backup
 from bot.settings import Settings
-from storage.database import expected_schema_version
+from storage.database import StorageError, expected_schema_version
 from storage.service_stats import inspect_file
 
 BUREAU_ZONE = "Asia/Taipei"
@@ -77,7 +76,7 @@ def check_database(settings: Settings) -> Finding:
         return _found(Level.WARNING, "database_missing", path=str(path))
     try:
         facts = inspect_file(path)
-    except sqlite3.Error as error:
+    except StorageError as error:
         return _found(Level.PROBLEM, "database_unreadable", path=str(path), error=str(error))
     size = _mb(path.stat().st_size)
     expected = expected_schema_version()
