@@ -7,10 +7,13 @@ import logging
 import multiprocessing
 import os
 import sqlite3
+import sys
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import asynccontextmanager, closing, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager, suppress
 from importlib import resources
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import TypeVar
 
@@ -221,20 +224,68 @@ class Database:
 
         For the longest reads (a year's export): not even Python's interpreter lock is shared with
         the bot, so officers' updates go on at full speed meanwhile. `work` must be a module-level
-        function and its arguments and result picklable; the process is started for this read
-        (spawned, importing only what `work` needs), runs at a lower priority than the bot, and
-        ends with the read.
+        function and its arguments and result picklable. The process is forked for this read from
+        the long reads' server (`_LONG_READS`), which has imported `work`'s module already, so no
+        read pays an interpreter's start or its imports; it runs at a lower priority than the bot
+        and ends with the read, giving its memory back. Starting it is done off the event loop
+        (the first read also starts the server).
         """
-        pool = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_yield_cpu,
-        )
+        await asyncio.to_thread(_start_long_reads, [*_main_module(), work.__module__])
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=_LONG_READS, initializer=yield_cpu)
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(pool, _in_snapshot_with, self.path, work, args)
+            started = await asyncio.to_thread(pool.submit, _in_snapshot_with, self.path, work, args)
+            return await asyncio.wrap_future(started)
         finally:
             pool.shutdown(wait=False)
+
+
+_LONG_READS = multiprocessing.get_context("forkserver")
+"""Where long reads' processes come from: forked from a small server process started at the first
+long read, which imports the work's module once (the standard library's forkserver)."""
+LONG_READ_NICENESS = 19
+"""A long read's process's niceness, where the lowest scheduling class (SCHED_IDLE) is not to be had."""
+
+
+def yield_cpu() -> None:
+    """Give a long read's process the CPU only when the bot does not want it: the SCHED_IDLE class
+    on Linux (a waking bot takes the CPU back at once), the highest niceness everywhere.
+
+    Lowering one's own priority is always allowed; a sandbox that forbids the call anyway leaves
+    the priority as it was rather than failing the export.
+    """
+    with suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, 0, LONG_READ_NICENESS)
+        if hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+def _start_long_reads(preload: list[str]) -> None:
+    """Start the long reads' server, importing `preload`, unless it runs already (blocking).
+
+    On Linux, where a priority belongs to a thread, it is started from a thread of its own that
+    first takes the lowest priority (`yield_cpu`): the server, and so every long read's process
+    forked from it, run at that priority from their first instruction, the fork included, and
+    the bot's threads keep theirs. Elsewhere the server starts with the first read, at the bot's
+    priority, and each long read's process lowers its own as it starts.
+    """
+    _LONG_READS.set_forkserver_preload(preload)
+    if sys.platform == "linux":
+        starter = threading.Thread(target=_start_at_lowest_priority, name="long-reads-server")
+        starter.start()
+        starter.join()
+
+
+def _start_at_lowest_priority() -> None:
+    yield_cpu()
+    forkserver.ensure_running()
+
+
+def _main_module() -> list[str]:
+    """The program's main module, which every forked child runs again (multiprocessing's `prepare`),
+    by the name it was run as: imported once in the server, a child only runs its body again."""
+    spec = getattr(sys.modules["__main__"], "__spec__", None)
+    named = spec is not None and spec.name and not spec.name.endswith(".__main__")
+    return ["__main__", spec.name] if named else ["__main__"]
 
 
 def _read_only_uri(path: Path) -> str:
@@ -256,15 +307,6 @@ def read_only_snapshot(path: Path) -> Iterator[sqlite3.Connection]:
 def _in_snapshot(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
     with read_only_snapshot(path) as connection:
         return work(connection)
-
-
-LONG_READ_NICENESS = 10
-"""How much a long read's process gives way to the bot on a busy CPU (os.nice)."""
-
-
-def _yield_cpu() -> None:
-    """Let the bot's process have the CPU first: a long read may take a little longer instead."""
-    os.nice(LONG_READ_NICENESS)
 
 
 def _in_snapshot_with(path: Path, work: Callable[..., T], args: tuple[object, ...]) -> T:

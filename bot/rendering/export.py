@@ -16,6 +16,7 @@ from bot.core.records import ExportRow
 from bot.core.standing import Standing
 from bot.rendering.formula_guard import neutralise
 from bot.rendering.i18n import Catalog
+from bot.rendering.workbook import write_workbook
 from bot.services import progress_over
 from storage.database import Database, Snapshot
 from storage.reports import export_columns, export_rows
@@ -133,8 +134,6 @@ def workbook_from(
     tz: ZoneInfo,
 ) -> tuple[bytes, int]:
     """The .xlsx's bytes and report count, from a long read's connection (blocking)."""
-    from bot.rendering.workbook import write_workbook  # loaded only when a workbook is asked for
-
     buffer = io.BytesIO()
     reports = export_columns(connection, year=year, unit_code=unit_code)
     rows = write_workbook(
