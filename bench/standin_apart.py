@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from collections import deque
+import tempfile
+from collections import Counter, deque
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from bot.demo.sandbox.standin import BotApiStandIn
 
+MEMORY_FOLDER = Path("/dev/shm")
+"""Where the stand-in spools the files the bot uploads (aiohttp writes each to a temporary file),
+where that folder exists: in memory, so that Telegram's writing of an export's file is not done
+on the bot's disk, where it would hold up the bot's next commit behind its own flush."""
 PUSH_EVERY = 0.005
 """Seconds between the child's looks at what the bot sent (the times are the stand-in's own)."""
 
@@ -37,6 +43,10 @@ class StandInApart:
         self.token = token
         self.url = ""
         self.sent: list[Sent] = []
+        self.first_sent: dict[int, float] = {}
+        """When the bot first sent to each chat (kept as they arrive, so a wait never scans `sent`)."""
+        self.documents: Counter[int] = Counter()
+        """Documents the bot sent, by chat."""
         self._queued_at: dict[int, float] = {}
         self._replies: deque[asyncio.Future[int]] = deque()
         self._conn: Connection | None = None
@@ -83,7 +93,10 @@ class StandInApart:
         while self._conn.poll():
             kind, body = self._conn.recv()
             if kind == "sent":
-                self.sent += [Sent(*record) for record in body]
+                for sent in (Sent(*record) for record in body):
+                    self.sent.append(sent)
+                    self.first_sent.setdefault(sent.chat_id, sent.sent_at)
+                    self.documents[sent.chat_id] += sent.document
             else:
                 update_id, queued_at = body
                 self._queued_at[update_id] = queued_at
@@ -91,6 +104,8 @@ class StandInApart:
 
 
 def _serve(conn: Connection, token: str) -> None:
+    if MEMORY_FOLDER.is_dir():
+        tempfile.tempdir = str(MEMORY_FOLDER)
     asyncio.run(_run(conn, token))
 
 
