@@ -283,9 +283,8 @@ def _start_at_lowest_priority() -> None:
 def _main_module() -> list[str]:
     """The program's main module, which every forked child runs again (multiprocessing's `prepare`),
     by the name it was run as: imported once in the server, a child only runs its body again."""
-    spec = getattr(sys.modules["__main__"], "__spec__", None)
-    named = spec is not None and spec.name and not spec.name.endswith(".__main__")
-    return ["__main__", spec.name] if named else ["__main__"]
+    name: str | None = getattr(getattr(sys.modules["__main__"], "__spec__", None), "name", None)
+    return ["__main__", name] if name and not name.endswith(".__main__") else ["__main__"]
 
 
 def _read_only_uri(path: Path) -> str:
