@@ -163,14 +163,18 @@ def _report_records(
     ) = headers
     units, indicators = names.units, names.indicators
     guarded: dict[str, str] = {}
-    day, instant = date.fromisoformat, datetime.fromisoformat
+    days: dict[str, date] = {}  # a year of reports has at most 366 dates: each is parsed once
+    instant = datetime.fromisoformat
     for rid, on, code, officer, name, kind, number_, text, received, voided in reports:
         shown = guarded.get(name)
         if shown is None:
             shown = guarded[name] = neutralise(name)
+        day = days.get(on)
+        if day is None:
+            day = days[on] = date.fromisoformat(on)
         yield {
             report_id: rid,
-            report_date: day(on),
+            report_date: day,
             unit: units.get(code, code),
             unit_code: code,
             officer_id: officer,
