@@ -13,6 +13,11 @@ plan and the catalog, which the bot loads once and hands to the export process. 
 alternate, round after round, on the same rows, so that each ratio is measured side by side;
 the machine's other work shows as spread between rounds. bench.export_contention times the whole
 /export through the bot (the export process's start and the upload included).
+
+Then the command an admin runs on the server, timed whole as when the .xlsx took 8.6 × the CSV
+(`python -m bot export --format csv|xlsx --year 2021 --out FILE`, the interpreter's start and
+imports included), alternating the same way, on a copy of the database so that the cached one is
+never opened by the bot.
 """
 
 from __future__ import annotations
@@ -21,10 +26,13 @@ import argparse
 import asyncio
 import io
 import json
+import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -44,6 +52,8 @@ from storage.reports import export_columns
 GOAL_RATIO = 1.5
 GOAL_MB = 120
 YEAR = 2021
+TOKEN = "300000005:BENCH-export-command-no-network"
+"""The command's settings want a token; an export never talks to Telegram."""
 SCALES = {"1x": YEAR, "4x": None}
 """1× the rows: one year of the whole bureau; 4×: the four years."""
 
@@ -129,6 +139,42 @@ def measure(database: Path, rounds: int) -> dict[str, Any]:
     return results
 
 
+def _run_command(database: Path, file_format: str, out: Path) -> float:
+    """`python -m bot export` of 2021 into `out`, timed whole from the outside; its seconds."""
+    command = [sys.executable, "-m", "bot", "export", "--format", file_format, "--year", str(YEAR),
+               "--out", str(out)]  # fmt: skip
+    environment = os.environ | {"ENV_FILE": "", "DATABASE_PATH": str(database), "TELEGRAM_BOT_TOKEN": TOKEN}
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, check=True)
+    seconds = time.perf_counter() - started
+    out.unlink()
+    return seconds
+
+
+def measure_command(database: Path, rounds: int) -> dict[str, Any]:
+    """`rounds` rounds of the CSV command then the .xlsx command on a copy of `database`."""
+    seconds: dict[str, list[float]] = {"csv": [], "xlsx": []}
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as folder:
+        copy = Path(folder) / "bot.sqlite3"
+        shutil.copyfile(database, copy)
+        for _ in range(rounds):
+            for file_format in seconds:
+                seconds[file_format].append(
+                    _run_command(copy, file_format, Path(folder) / f"out.{file_format}")
+                )
+    ratios = [xlsx / csv for csv, xlsx in zip(seconds["csv"], seconds["xlsx"], strict=True)]
+    return {
+        file_format: {
+            "seconds_median": round(statistics.median(each), 2),
+            "seconds_each": [round(s, 2) for s in each],
+        }
+        for file_format, each in seconds.items()
+    } | {
+        "xlsx_over_csv_each": [round(r, 2) for r in ratios],
+        "xlsx_over_csv_median": round(statistics.median(ratios), 2),
+    }
+
+
 def main() -> None:
     """Parse the arguments; run the rounds (or, with --child, one export) and print the figures."""
     parser = argparse.ArgumentParser(prog="python -m bench.export", description=__doc__,
@@ -167,7 +213,13 @@ def main() -> None:
         f" xlsx peak RSS {one['xlsx']['peak_rss_mb']} → {four['xlsx']['peak_rss_mb']} MB"
         f" (goal < {GOAL_MB} MB at 1×)"
     )
-    emit("export", {"rounds": args.rounds, "by_rows": results}, machine)
+    command = measure_command(history.path, args.rounds)
+    print(f"`python -m bot export --year {YEAR}`, timed whole, {args.rounds} rounds of CSV then .xlsx:")
+    for file_format in ("csv", "xlsx"):
+        side = command[file_format]
+        print(f"  {file_format:<6} median {side['seconds_median']} s, each {side['seconds_each']}")
+    print(f"  xlsx / csv per round: {command['xlsx_over_csv_each']} (goal ≤ {GOAL_RATIO})")
+    emit("export", {"rounds": args.rounds, "by_rows": results, "command_1x": command}, machine)
 
 
 if __name__ == "__main__":
