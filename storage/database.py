@@ -10,7 +10,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import asynccontextmanager, closing, contextmanager, suppress
 from importlib import resources
 from multiprocessing import forkserver
@@ -230,10 +230,10 @@ class Database:
         and ends with the read, giving its memory back. Starting it is done off the event loop
         (the first read also starts the server).
         """
-        await asyncio.to_thread(_start_long_reads, [*_main_module(), work.__module__])
+        preload = [*_main_module(), work.__module__]
         pool = ProcessPoolExecutor(max_workers=1, mp_context=_LONG_READS, initializer=yield_cpu)
         try:
-            started = await asyncio.to_thread(pool.submit, _in_snapshot_with, self.path, work, args)
+            started = await asyncio.to_thread(_hand_over, pool, preload, self.path, work, args)
             return await asyncio.wrap_future(started)
         finally:
             pool.shutdown(wait=False)
@@ -257,6 +257,19 @@ def yield_cpu() -> None:
         os.setpriority(os.PRIO_PROCESS, 0, LONG_READ_NICENESS)
         if hasattr(os, "SCHED_IDLE"):
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+def _hand_over(
+    pool: ProcessPoolExecutor,
+    preload: list[str],
+    path: Path,
+    work: Callable[..., T],
+    args: tuple[object, ...],
+) -> Future[T]:
+    """Start the long reads' server unless it runs, then give the read to a process forked from it
+    (blocking: one trip off the event loop for both)."""
+    _start_long_reads(preload)
+    return pool.submit(_in_snapshot_with, path, work, args)
 
 
 def _start_long_reads(preload: list[str]) -> None:
