@@ -118,10 +118,16 @@ async def workbook_bytes(
     The progress comes from the roll-ups (a few short reads); the reports stream from a long
     read of their own into the writer, in a process of its own.
     """
-    scopes: list[str | None] = [unit_code] if unit_code else [None, *plan.units_by_code]
-    data = progress_over(db, plan, tz)
-    standings = await data.standings(unit_codes=scopes, year=year, today=today)
+    standings = await _progress_sheet(db, plan, tz, year=year, today=today, unit_code=unit_code)
     return await db.long_read_in_process(workbook_from, year, unit_code, standings, plan, catalog, tz)
+
+
+async def _progress_sheet(
+    db: Database, plan: Plan, tz: ZoneInfo, *, year: int, today: date, unit_code: str | None
+) -> list[Standing]:
+    """The progress sheet's standings: one unit's, or the bureau's and every unit's."""
+    scopes: list[str | None] = [unit_code] if unit_code else [None, *plan.units_by_code]
+    return await progress_over(db, plan, tz).standings(unit_codes=scopes, year=year, today=today)
 
 
 def workbook_from(
@@ -152,11 +158,18 @@ async def export_xlsx_file(
     today: date,
     tz: ZoneInfo,
 ) -> int:
-    """Open the database side by side with a running bot and write the workbook (or to stdout)."""
+    """Open the database side by side with a running bot and write the workbook (or to stdout).
+
+    The command is a process of its own already, with nothing else to keep going: the rows
+    stream into the writer in a worker thread, as for the CSV, not in one more process.
+    """
     db = Database(database_path)
     await db.open()
     try:
-        data, rows = await workbook_bytes(db, plan=plan, catalog=catalog, year=year, today=today, tz=tz)
+        standings = await _progress_sheet(db, plan, tz, year=year, today=today, unit_code=None)
+        data, rows = await db.long_read_in_thread(
+            lambda connection: workbook_from(connection, year, None, standings, plan, catalog, tz)
+        )
     finally:
         await db.close()
     if out_path is None:
