@@ -139,36 +139,44 @@ def measure(database: Path, rounds: int) -> dict[str, Any]:
     return results
 
 
-def _run_command(database: Path, file_format: str, out: Path) -> float:
-    """`python -m bot export` of 2021 into `out`, timed whole from the outside; its seconds."""
+def _run_command(database: Path, file_format: str, out: Path) -> tuple[float, float]:
+    """`python -m bot export` of 2021 into `out`, timed whole from the outside: its seconds, and its
+    peak RSS in MB (the kernel's high-water mark for that process, from wait4)."""
     command = [sys.executable, "-m", "bot", "export", "--format", file_format, "--year", str(YEAR),
                "--out", str(out)]  # fmt: skip
     environment = os.environ | {"ENV_FILE": "", "DATABASE_PATH": str(database), "TELEGRAM_BOT_TOKEN": TOKEN}
-    started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, check=True)
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise subprocess.CalledProcessError(process.returncode, command, stderr=errors.read())
     out.unlink()
-    return seconds
+    return seconds, usage.ru_maxrss / 1024
 
 
 def measure_command(database: Path, rounds: int) -> dict[str, Any]:
     """`rounds` rounds of the CSV command then the .xlsx command on a copy of `database`."""
-    seconds: dict[str, list[float]] = {"csv": [], "xlsx": []}
+    runs: dict[str, list[tuple[float, float]]] = {"csv": [], "xlsx": []}
     with tempfile.TemporaryDirectory(prefix="bench-export-") as folder:
         copy = Path(folder) / "bot.sqlite3"
         shutil.copyfile(database, copy)
         for _ in range(rounds):
-            for file_format in seconds:
-                seconds[file_format].append(
-                    _run_command(copy, file_format, Path(folder) / f"out.{file_format}")
-                )
-    ratios = [xlsx / csv for csv, xlsx in zip(seconds["csv"], seconds["xlsx"], strict=True)]
+            for file_format, found in runs.items():
+                found.append(_run_command(copy, file_format, Path(folder) / f"out.{file_format}"))
+    ratios = [xlsx[0] / csv[0] for csv, xlsx in zip(runs["csv"], runs["xlsx"], strict=True)]
     return {
         file_format: {
-            "seconds_median": round(statistics.median(each), 2),
-            "seconds_each": [round(s, 2) for s in each],
+            "seconds_median": round(statistics.median(seconds for seconds, _ in found), 2),
+            "seconds_each": [round(seconds, 2) for seconds, _ in found],
+            "peak_rss_mb": round(max(peak for _, peak in found), 1),
         }
-        for file_format, each in seconds.items()
+        for file_format, found in runs.items()
     } | {
         "xlsx_over_csv_each": [round(r, 2) for r in ratios],
         "xlsx_over_csv_median": round(statistics.median(ratios), 2),
@@ -217,7 +225,10 @@ def main() -> None:
     print(f"`python -m bot export --year {YEAR}`, timed whole, {args.rounds} rounds of CSV then .xlsx:")
     for file_format in ("csv", "xlsx"):
         side = command[file_format]
-        print(f"  {file_format:<6} median {side['seconds_median']} s, each {side['seconds_each']}")
+        print(
+            f"  {file_format:<6} median {side['seconds_median']} s, each {side['seconds_each']},"
+            f" peak RSS {side['peak_rss_mb']} MB"
+        )
     print(f"  xlsx / csv per round: {command['xlsx_over_csv_each']} (goal ≤ {GOAL_RATIO})")
     emit("export", {"rounds": args.rounds, "by_rows": results, "command_1x": command}, machine)
 
