@@ -9,6 +9,7 @@ from decimal import Decimal
 import aiosqlite
 
 from bot.core.domain import NOTHING_TO_REPORT
+from bot.core.figure_source import ScopeFigures
 from bot.core.figures import FigureValue, actuals_from
 from bot.core.plan import Measure
 from bot.core.progress import Actuals
@@ -143,7 +144,12 @@ class FigureRepo(Repository):
             return await rows.every(connection, _VERSIONS, (indicator, year, unit_code), _entry_from_row)
 
     async def actuals_for(self, *, year: int, unit_code: str | None) -> dict[str, Actuals]:
-        """Indicator id -> Actuals filled from the latest entries for the year and unit.
+        """Indicator id -> Actuals of one scope (unit_code None = the bureau): see `actuals_by_scope`."""
+        return (await self.actuals_by_scope(year=year)).get(unit_code, {})
+
+    async def actuals_by_scope(self, *, year: int) -> ScopeFigures:
+        """Unit code (None = the bureau) -> indicator id -> Actuals from the latest entries of the
+        year, every scope from one read.
 
         A reduction combines the year's figure (this_year) with the previous year's
         (previous_year); it is present when either was entered.
@@ -152,20 +158,21 @@ class FigureRepo(Repository):
             self._db.read() as connection,
             connection.execute(
                 f"SELECT {_COLUMNS} FROM admin_figures WHERE id IN ("
-                " SELECT MAX(id) FROM admin_figures WHERE year IN (?, ?) AND unit_code IS ?"
-                " GROUP BY indicator, year)",
-                (year, year - 1, unit_code),
+                " SELECT MAX(id) FROM admin_figures WHERE year IN (?, ?)"
+                " GROUP BY unit_code, indicator, year)",
+                (year, year - 1),
             ) as cursor,
         ):
             entries = [_entry_from_row(row) async for row in cursor]
-        actuals: dict[str, Actuals] = {}
+        scopes: ScopeFigures = {}
         for entry in sorted(entries, key=lambda e: e.year, reverse=True):
+            actuals = scopes.setdefault(entry.unit_code, {})
             if entry.year == year:
                 actuals[entry.indicator] = actuals_from(entry.measure, entry.value)
             elif entry.measure is Measure.REDUCTION:
                 current = actuals.get(entry.indicator, Actuals())
                 actuals[entry.indicator] = replace(current, previous_year=entry.value.value)
-        return actuals
+        return {scope: actuals for scope, actuals in scopes.items() if actuals}
 
     async def reported_total(self, *, indicator: str, year: int, unit_code: str | None) -> int:
         """Sum of officers' valid reports of an indicator in a year, for a unit or the bureau."""

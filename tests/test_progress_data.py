@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.figure_source import NO_FIGURES, FiguresSource
+from bot.core.figure_source import NO_FIGURES, FiguresSource, ScopeFigures
 from bot.core.plan import load_plan
 from bot.core.progress import Actuals, Pace
 from bot.core.progress_data import ProgressData
@@ -24,21 +24,22 @@ TZ = ZoneInfo("Asia/Taipei")
 
 
 class Figures:
-    """A figures source like the admins' one: bureau figures, and a unit's own when asked."""
+    """A figures source like the admins' one: the bureau's figures, and p2's own."""
 
     def __init__(self) -> None:
-        self.asked: list[tuple[int, str | None]] = []
+        self.asked: list[int] = []
 
-    async def actuals_for(self, *, year: int, unit_code: str | None) -> dict[str, Actuals]:
-        self.asked.append((year, unit_code))
-        if unit_code is None:
-            return {
+    async def actuals_by_scope(self, *, year: int) -> ScopeFigures:
+        self.asked.append(year)
+        return {
+            None: {
                 "clearance_rate": Actuals(numerator=Decimal(90), denominator=Decimal(100)),
                 "dui": Actuals(reference=Decimal(10)),
-            }
-        return {
-            "clearance_rate": Actuals(numerator=Decimal(60), denominator=Decimal(100)),
-            "dui": Actuals(reference=Decimal(4)),
+            },
+            "p2": {
+                "clearance_rate": Actuals(numerator=Decimal(60), denominator=Decimal(100)),
+                "dui": Actuals(reference=Decimal(4)),
+            },
         }
 
 
@@ -64,7 +65,7 @@ async def test_without_a_source_admin_indicators_have_no_data(repos: Repositorie
     assert rows["clearance_rate"].progress.pace is Pace.NO_DATA
     assert rows["dui"].basis_count == 5 and rows["dui"].progress.actual is None
     assert rows["prevention_talks"].progress.actual == Decimal(5)
-    assert await NO_FIGURES.actuals_for(year=2021, unit_code=None) == {}
+    assert await NO_FIGURES.actuals_by_scope(year=2021) == {}
 
 
 async def test_a_source_with_the_agreed_signature_fills_them_in(repos: Repositories) -> None:
@@ -75,14 +76,14 @@ async def test_a_source_with_the_agreed_signature_fills_them_in(repos: Repositor
     rows = {row.indicator.id: row for row in standing.rows}
     assert rows["clearance_rate"].progress.actual == Decimal(90)
     assert rows["dui"].progress.actual == Decimal(50)
-    assert figures.asked == [(2021, None)]
+    assert figures.asked == [2021]
 
 
 async def test_one_rule_for_units_with_and_without_an_allocation(repos: Repositories) -> None:
     figures = Figures()
     data = ProgressData(repos.progress, plan_with_allocation(), TZ, figures=figures)
     p2 = await data.standing(unit_code="p2", year=2021, today=date(2021, 3, 10))
-    assert figures.asked == [(2021, None), (2021, "p2")]
+    assert figures.asked == [2021]
     rate, dui, talks = (p2.row(key) for key in ("clearance_rate", "dui", "prevention_talks"))
     # a rate the unit has its own figure for: its own value against the bureau's target
     assert rate.basis is Basis.UNIT_AT_BUREAU_TARGET
@@ -91,16 +92,31 @@ async def test_one_rule_for_units_with_and_without_an_allocation(repos: Reposito
     assert dui.basis is Basis.CONTRIBUTION and (dui.progress.actual, dui.own_count) == (Decimal(50), 2)
     assert talks.basis is Basis.CONTRIBUTION and talks.progress.target == Decimal(50)
     p1 = await data.standing(unit_code="p1", year=2021, today=date(2021, 3, 10))
-    assert figures.asked[-1] == (2021, "p1")
+    assert figures.asked == [2021, 2021]
     talks = p1.row("prevention_talks")
     assert talks.basis is Basis.UNIT
     assert (talks.progress.actual, talks.progress.target) == (Decimal(5), Decimal(20))
 
 
+async def test_every_scope_from_one_read_of_the_figures(repos: Repositories) -> None:
+    figures = Figures()
+    data = ProgressData(repos.progress, plan_with_allocation(), TZ, figures=figures)
+    scopes = [None, "p1", "p2"]
+    standings = await data.standings(unit_codes=scopes, year=2021, today=date(2021, 3, 10))
+    assert figures.asked == [2021]
+    rates = [standing.row("clearance_rate") for standing in standings]
+    assert [(rate.basis, rate.progress.actual) for rate in rates] == [
+        (Basis.BUREAU, Decimal(90)),
+        (Basis.BUREAU, Decimal(90)),  # p1 has no figure of its own: the bureau's, shown as such
+        (Basis.UNIT_AT_BUREAU_TARGET, Decimal(60)),
+    ]
+
+
 async def test_digests_for_every_unit_from_one_pass(repos: Repositories) -> None:
-    data = ProgressData(repos.progress, PLAN, TZ, figures=Figures())
+    figures = Figures()
+    data = ProgressData(repos.progress, PLAN, TZ, figures=figures)
     digests = await data.digests(send_day=date(2021, 3, 8), unit_codes=[None, *PLAN.units_by_code])
-    assert len(digests) == 11
+    assert len(digests) == 11 and figures.asked == [2021]
     bureau_dui = next(row for row in digests[None].standing.rows if row.indicator.id == "dui")
     assert (bureau_dui.week, bureau_dui.previous_week, bureau_dui.basis_count) == (5, 0, 5)
     p1_talks = next(row for row in digests["p1"].standing.rows if row.indicator.id == "prevention_talks")

@@ -10,20 +10,23 @@ from typing import Protocol
 
 from bot.core.progress import Actuals
 
+ScopeFigures = dict[str | None, dict[str, Actuals]]
+"""Unit code (None = the whole bureau) -> indicator id -> figures."""
+
 
 class FiguresSource(Protocol):
-    """Admin-entered year-to-date figures per indicator id, for the bureau or one unit."""
+    """Admin-entered year-to-date figures per indicator id, for the bureau and each unit."""
 
-    async def actuals_for(self, *, year: int, unit_code: str | None) -> dict[str, Actuals]:
-        """Figures of a Gregorian year; unit_code None means the whole bureau."""
+    async def actuals_by_scope(self, *, year: int) -> ScopeFigures:
+        """Every scope's figures of a Gregorian year, in one read; a scope without any is absent."""
         ...
 
 
 class NoFigures:
     """A source that has no figures at all."""
 
-    async def actuals_for(self, *, year: int, unit_code: str | None) -> dict[str, Actuals]:
-        """Nothing, for any year and unit."""
+    async def actuals_by_scope(self, *, year: int) -> ScopeFigures:
+        """Nothing, for any year."""
         return {}
 
 

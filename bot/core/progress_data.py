@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
 from bot.core.digest import Digest, build_digest, closing_year, covered_week, silent_officers
-from bot.core.figure_source import NO_FIGURES, FiguresSource
+from bot.core.figure_source import NO_FIGURES, FiguresSource, ScopeFigures
 from bot.core.plan import Plan
 from bot.core.progress import Actuals
 from bot.core.records import DateRange, QuietOfficer, UnitTotals
@@ -49,6 +49,11 @@ def _nest(rows: Sequence[UnitTotals], column: int) -> NestedCounts:
     return nested
 
 
+def _unit_figures(figures: ScopeFigures, unit_code: str | None) -> dict[str, Actuals]:
+    """A unit's own figures; the bureau's scope has none beside the bureau's."""
+    return figures.get(unit_code, {}) if unit_code is not None else {}
+
+
 def year_to_date(year: int, today: date) -> DateRange:
     """1 January to today, clamped to the year (empty before it starts)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
@@ -76,11 +81,6 @@ class ProgressData:
         """The year's targets: the plan file's, amended by admins."""
         return YearTargets(self._plan, year, await self._targets.amendments_for(year=year))
 
-    async def _unit_figures(self, unit_code: str | None, year: int) -> dict[str, Actuals]:
-        if unit_code is None:
-            return {}
-        return await self._figures.actuals_for(year=year, unit_code=unit_code)
-
     async def year_counts(self, *, year: int, today: date) -> NestedCounts:
         """Valid counts of the year up to today from the roll-ups: unit -> indicator -> total."""
         rows = await self._progress.totals(ranges=[year_to_date(year, today)], unit_code=None)
@@ -93,7 +93,7 @@ class ProgressData:
     async def standings(self, *, unit_codes: Sequence[str | None], year: int, today: date) -> list[Standing]:
         """Standings of several scopes in a year, as of today, from one read of the roll-ups."""
         counts = await self.year_counts(year=year, today=today)
-        bureau_figures = await self._figures.actuals_for(year=year, unit_code=None)
+        figures = await self._figures.actuals_by_scope(year=year)
         targets = await self.targets(year)
         as_of = min(today, date(year, 12, 31))
         return [
@@ -103,8 +103,8 @@ class ProgressData:
                 year=year,
                 as_of=as_of,
                 counts=counts,
-                bureau_figures=bureau_figures,
-                unit_figures=await self._unit_figures(unit_code, year),
+                bureau_figures=figures.get(None, {}),
+                unit_figures=_unit_figures(figures, unit_code),
                 targets=targets,
             )
             for unit_code in unit_codes
@@ -121,7 +121,7 @@ class ProgressData:
         week_over = datetime.combine(sunday + timedelta(days=1), time(0), tzinfo=self._tz)
         officers = await self._progress.officer_counts(registered_before=week_over)
         silent = silent_officers(candidates, week, self._tz)
-        bureau_figures = await self._figures.actuals_for(year=year, unit_code=None)
+        figures = await self._figures.actuals_by_scope(year=year)
         year_counts, week_counts, previous_counts = (_nest(rows, column) for column in range(3))
         year_ends = await self._year_ends(send_day, unit_codes)
         targets = await self.targets(year)
@@ -134,8 +134,8 @@ class ProgressData:
                 year_counts=year_counts,
                 week_counts=week_counts,
                 previous_week_counts=previous_counts,
-                bureau_figures=bureau_figures,
-                unit_figures=await self._unit_figures(unit_code, year),
+                bureau_figures=figures.get(None, {}),
+                unit_figures=_unit_figures(figures, unit_code),
                 officers=officers,
                 silent=silent,
                 year_end=year_ends.get(unit_code),
@@ -156,4 +156,3 @@ class ProgressData:
     async def digest(self, *, send_day: date, unit_code: str | None) -> Digest:
         """One digest sent on send_day."""
         return (await self.digests(send_day=send_day, unit_codes=[unit_code]))[unit_code]
-
