@@ -143,10 +143,6 @@ class FigureRepo(Repository):
         async with self._db.read() as connection:
             return await rows.every(connection, _VERSIONS, (indicator, year, unit_code), _entry_from_row)
 
-    async def actuals_for(self, *, year: int, unit_code: str | None) -> dict[str, Actuals]:
-        """Indicator id -> Actuals of one scope (unit_code None = the bureau): see `actuals_by_scope`."""
-        return (await self.actuals_by_scope(year=year)).get(unit_code, {})
-
     async def actuals_by_scope(self, *, year: int) -> ScopeFigures:
         """Unit code (None = the bureau) -> indicator id -> Actuals from the latest entries of the
         year, every scope from one read.

@@ -16,6 +16,11 @@ def repos(harness: Harness) -> Repositories:
     return harness.app.bot_data.repos
 
 
+async def figures_of(harness: Harness, year: int, unit_code: str | None) -> dict[str, Actuals]:
+    """One scope's figures as progress reads them (every scope's in one read)."""
+    return (await repos(harness).figures.actuals_by_scope(year=year)).get(unit_code, {})
+
+
 @pytest.fixture
 async def admin(harness: Harness) -> int:
     harness.clock.set(taipei("2020-06-30T10:00:00"))
@@ -40,7 +45,7 @@ async def test_set_rate_shows_progress_line_and_supersedes(harness: Harness, adm
     history = await repos(harness).figures.history(indicator="clearance_rate", year=2020, unit_code=None)
     assert [entry.value.text() for entry in history] == ["412/480", "400/480"]
     assert history[0].supersedes == history[1].id
-    actuals = await repos(harness).figures.actuals_for(year=2020, unit_code=None)
+    actuals = await figures_of(harness, 2020, None)
     assert actuals["clearance_rate"] == Actuals(numerator=D(412), denominator=D(480))
     audit = await repos(harness).audit.latest(limit=2)
     assert [(a.action, a.subject, a.old_value, a.new_value) for a in audit] == [
@@ -54,10 +59,8 @@ async def test_percentage_for_a_unit_and_a_past_year(harness: Harness, admin: in
     text = answer.plain_text or ""
     assert "第二分局" in text and "民國108年（2019）" in text
     assert "實績 2.5%" in text and "目標 3%" in text and "落後" in text
-    assert (await repos(harness).figures.actuals_for(year=2019, unit_code="p2")) == {
-        "budget_surplus": Actuals(percentage=D("2.5"))
-    }
-    assert (await repos(harness).figures.actuals_for(year=2019, unit_code=None)) == {}
+    assert (await figures_of(harness, 2019, "p2")) == {"budget_surplus": Actuals(percentage=D("2.5"))}
+    assert (await figures_of(harness, 2019, None)) == {}
 
 
 async def test_dui_reference_against_reported_counts(harness: Harness, admin: int) -> None:
@@ -68,9 +71,7 @@ async def test_dui_reference_against_reported_counts(harness: Harness, admin: in
     text = answer.plain_text or ""
     assert "已取締 30 件／警政署基準 60 件 ＝ 50%" in text
     assert "目標 80%" in text
-    assert (await repos(harness).figures.actuals_for(year=2020, unit_code=None))["dui"] == Actuals(
-        reference=D(60)
-    )
+    assert (await figures_of(harness, 2020, None))["dui"] == Actuals(reference=D(60))
 
 
 async def test_a1_deaths_reduction_needs_the_previous_year(harness: Harness, admin: int) -> None:
@@ -81,7 +82,7 @@ async def test_a1_deaths_reduction_needs_the_previous_year(harness: Harness, adm
     text = both.plain_text or ""
     assert "2020 年 11 人，前一年 15 人：減少 4 人" in text
     assert "目標 1人" in text
-    actuals = await repos(harness).figures.actuals_for(year=2020, unit_code=None)
+    actuals = await figures_of(harness, 2020, None)
     assert actuals["a1_fatalities"] == Actuals(this_year=D(11), previous_year=D(15))
 
 
@@ -143,4 +144,4 @@ async def test_only_admins_set(harness: Harness, role: str) -> None:
     await harness.register(802, "p1", role)
     answer = await harness.say(802, "/set clearance_rate 412/480")
     assert "僅限管理員" in (answer.plain_text or "")
-    assert await repos(harness).figures.actuals_for(year=2026, unit_code=None) == {}
+    assert await figures_of(harness, 2026, None) == {}
